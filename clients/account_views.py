@@ -1,0 +1,74 @@
+"""Signing in and out, password reset and invitations: one sign-in page for everyone."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from clients import services
+from clients.access import membership_of
+from clients.forms import SignInForm
+from clients.models import Invitation
+
+
+def home_url_for(user) -> str:
+    """Where a signed-in person belongs: providers in the provider app, clients in the portal."""
+    if membership_of(user) is not None:
+        return reverse("clients:list")
+    if hasattr(user, "client"):
+        return reverse("portal:home")
+    if user.is_staff:
+        return reverse("admin:index")
+    raise PermissionDenied("This account is not linked to a practice.")
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return redirect(home_url_for(request.user))
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = Invitation.find_usable(token)
+    if invitation is None or not invitation.client.has_portal_access:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    user = invitation.client.user
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError:
+            return render(request, "accounts/invitation_invalid.html", status=410)
+        login(request, user, backend="clients.backends.EmailBackend")
+        messages.success(request, "Your password is set. Welcome to your Client Portal.")
+        return redirect("portal:home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "client": invitation.client, "organization": invitation.client.organization},
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")

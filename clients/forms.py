@@ -1,0 +1,73 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from clients.models import ClientGroup, User
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email and password do not match an account. Check both and try again."
+        ),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                self._refuse_withdrawn_access()
+            raise
+
+    def _refuse_withdrawn_access(self):
+        """Say why a correct password is refused, naming the practice to contact.
+
+        Only reached with the right password, so it tells nothing to someone guessing.
+        """
+        email = User.objects.normalize_email(self.cleaned_data.get("username"))
+        password = self.cleaned_data.get("password") or ""
+        user = User.objects.filter(email=email, is_active=False).first()
+        if user is None or not user.check_password(password):
+            return
+        client = getattr(user, "client", None)
+        if client is not None:
+            organization = client.organization
+            state = "archived" if client.is_archived else "turned off"
+            raise forms.ValidationError(
+                f"Your Client Portal access is {state}. "
+                f"Please contact {organization.contact_label} to restore it.",
+                code="portal_access_off",
+            )
+        raise forms.ValidationError(
+            "This account is disabled. Please contact your practice admin.", code="inactive"
+        )
+
+
+class ClientForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(help_text="The client signs in to the portal with this address.")
+    group = forms.ModelChoiceField(
+        queryset=ClientGroup.objects.none(),
+        required=False,
+        empty_label="No group",
+        help_text="A client is in at most one group; the group's portal settings apply to them.",
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this practice's groups are choices: another practice's group id is "not a choice".
+        self.fields["group"].queryset = ClientGroup.objects.filter(organization=organization)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    description = forms.CharField(max_length=300, required=False)

@@ -1,0 +1,299 @@
+"""Who: the practice (the tenant), its providers, its client groups and its clients."""
+
+import hashlib
+import secrets
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email):
+        # The whole address, not only the domain: people type their own address in any case.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username):
+        return self.get(email=self.normalize_email(username))
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: providers, practice admins, clients and staff, by email."""
+
+    email = models.EmailField("email address", unique=True)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can sign in to the Django admin (practice support staff)."
+    )
+    # For a client this mirrors Client.has_portal_access: clearing it makes Django's backend
+    # refuse the sign-in and drop the user from every existing session on its next request.
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = User.objects.normalize_email(self.email)
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
+
+
+class Organization(models.Model):
+    """A practice: the tenant. Every provider query is scoped to one."""
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField(
+        blank=True, help_text="Shown to clients who need to contact the practice."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_time_zone],
+        help_text="Appointment times and dates are shown to clients in this zone.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def contact_label(self):
+        """How a client is told whom to contact: the practice's name, and its address if any."""
+        if self.contact_email:
+            return f"{self.name} ({self.contact_email})"
+        return self.name
+
+
+class Membership(models.Model):
+    """A provider's place in a practice. One practice per provider."""
+
+    class Role(models.TextChoices):
+        PROVIDER = "provider", "Provider"
+        ADMIN = "admin", "Practice admin"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PROVIDER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "provider"
+        ordering = ["organization", "user__last_name", "user__first_name"]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+    @property
+    def is_practice_admin(self):
+        return self.role == self.Role.ADMIN
+
+    def clean(self):
+        if self.user_id and Client.objects.filter(user_id=self.user_id).exists():
+            raise ValidationError(
+                {"user": "This person is a client; a client cannot be a provider."}
+            )
+
+
+class ClientGroup(models.Model):
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="client_groups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                Lower("name"),
+                name="clientgroup_unique_name_per_org",
+                violation_error_message="This practice already has a group with that name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clients:group-detail", args=[self.pk])
+
+
+class ClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def delete(self):
+        raise TypeError("Clients are never deleted; they are archived.")
+
+
+class Client(models.Model):
+    """A client of a practice. Never deleted: archived and restored instead."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clients")
+    # The portal login. Names and email live on the user, so there is one place to change them.
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="client")
+    group = models.ForeignKey(
+        ClientGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
+        help_text="A client is in at most one group.",
+    )
+    portal_login_allowed = models.BooleanField(default=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "pk"]
+        indexes = [models.Index(fields=["organization", "archived_at"])]
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("clients:detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Clients are never deleted; they are archived.")
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def has_portal_access(self):
+        return self.portal_login_allowed and not self.is_archived
+
+    @property
+    def name(self):
+        return self.user.get_full_name()
+
+    @property
+    def email(self):
+        return self.user.email
+
+    def clean(self):
+        if (
+            self.group_id
+            and self.organization_id
+            and self.group.organization_id != self.organization_id
+        ):
+            raise ValidationError({"group": "The group belongs to another practice."})
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a client set a password and enter the portal.
+
+    Only a hash of the token is stored, so a copy of the database cannot be used to sign in.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.client} ({self.created_at:%Y-%m-%d})"
+
+    @classmethod
+    def issue(cls, *, client, sent_by=None):
+        """Create an invitation; returns (invitation, raw token). The raw token is never stored."""
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        invitation = cls.objects.create(
+            client=client,
+            token_hash=_hash_token(token),
+            sent_by=sent_by,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+        )
+        return invitation, token
+
+    @classmethod
+    def find_usable(cls, token: str):
+        return (
+            cls.objects.usable()
+            .select_related("client__user", "client__organization")
+            .filter(token_hash=_hash_token(token))
+            .first()
+        )

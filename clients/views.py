@@ -1,0 +1,201 @@
+"""The provider app: the client roster, client profiles and groups."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clients import selectors, services
+from clients.access import practice_admin_required, provider_required
+from clients.forms import ClientForm, GroupForm
+from clients.models import Client
+from portal_settings.resolver import CLIENT_SETTINGS_RELATED, effective_settings_for_client
+
+CLIENTS_PER_PAGE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@require_GET
+@provider_required
+def client_list(request):
+    archived = request.GET.get("status") == "archived"
+    query = request.GET.get("q", "").strip()[:100]
+    clients = selectors.client_list(
+        organization=request.organization, archived=archived, query=query
+    )
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "archived": archived, "query": query}
+    template = "clients/client_list.html"
+    if request.htmx and request.htmx.target == "client-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def client_create(request):
+    form = ClientForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(
+                actor=request.user,
+                organization=request.organization,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{client.name} was added. An invitation to the Client Portal was sent to "
+                f"{client.email}.",
+            )
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@require_GET
+@provider_required
+def client_detail(request, pk):
+    client = get_object_or_404(
+        Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
+        organization=request.organization,
+        pk=pk,
+    )
+    context = {
+        "client": client,
+        "invitation": client.invitations.first(),
+        "portal": effective_settings_for_client(client=client),
+    }
+    return render(request, "clients/client_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def client_edit(request, pk):
+    client = selectors.client_get(organization=request.organization, pk=pk)
+    initial = {
+        "first_name": client.user.first_name,
+        "last_name": client.user.last_name,
+        "email": client.user.email,
+        "group": client.group,
+    }
+    form = ClientForm(request.POST or None, initial=initial, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{client.name}'s details were saved.")
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def client_archive(request, pk):
+    client = selectors.client_get(organization=request.organization, pk=pk)
+    if request.method == "POST":
+        services.client_archive(actor=request.user, client=client)
+        messages.success(
+            request,
+            f"{client.name} was archived. Their portal access ended; their records are kept "
+            "and you can restore them at any time.",
+        )
+        return redirect(client)
+    return render(request, "clients/client_archive.html", {"client": client})
+
+
+@require_POST
+@provider_required
+def client_restore(request, pk):
+    client = selectors.client_get(organization=request.organization, pk=pk)
+    services.client_restore(actor=request.user, client=client)
+    messages.success(request, f"{client.name} was restored to your active clients.")
+    return redirect(client)
+
+
+@require_POST
+@provider_required
+def client_invite(request, pk):
+    client = selectors.client_get(organization=request.organization, pk=pk)
+    try:
+        services.client_invite(
+            actor=request.user, client=client, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"A new portal invitation was sent to {client.email}.")
+    return redirect(client)
+
+
+@require_GET
+@provider_required
+def group_list(request):
+    groups = selectors.group_list(organization=request.organization)
+    return render(request, "clients/group_list.html", {"groups": groups})
+
+
+@require_http_methods(["GET", "POST"])
+@practice_admin_required
+def group_create(request):
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(
+                actor=request.user, organization=request.organization, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"The group {group.name} was created.")
+            return redirect(group)
+    return render(request, "clients/group_form.html", {"form": form})
+
+
+@require_GET
+@provider_required
+def group_detail(request, pk):
+    group = selectors.group_get(organization=request.organization, pk=pk)
+    members = selectors.client_list(organization=request.organization).filter(group=group)
+    return render(request, "clients/group_detail.html", {"group": group, "members": members})
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def client_portal_login(request, pk):
+    """Turn the client's portal login on or off (GET shows what turning it off does)."""
+    client = selectors.client_get(organization=request.organization, pk=pk)
+    if request.method == "POST":
+        allowed = request.POST.get("allowed")
+        if allowed not in ("on", "off"):
+            return render(
+                request,
+                "400.html",
+                {"exception": "Choose on or off. Nothing was changed."},
+                status=400,
+            )
+        services.client_portal_login_set(actor=request.user, client=client, allowed=allowed == "on")
+        if allowed == "on":
+            messages.success(request, f"{client.name} can sign in to the Client Portal again.")
+        else:
+            messages.success(
+                request,
+                f"{client.name}'s portal login is off. They were signed out and cannot sign in; "
+                "their records are kept.",
+            )
+        return redirect(client)
+    return render(request, "clients/client_portal_login.html", {"client": client})

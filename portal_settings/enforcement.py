@@ -1,0 +1,110 @@
+"""Enforcement: which portal views a client may reach. Deny by default.
+
+Every portal view carries a tag: the key of the section it belongs to (`@portal_section(...)`)
+or ALWAYS_AVAILABLE (`@always_available`). The middleware refuses a portal URL whose view has no
+tag, and a tagged one whose section is off for the client, before the view runs and for every
+HTTP method.
+"""
+
+import logging
+
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from clients.account_views import home_url_for
+from clients.models import Client
+from portal_settings.resolver import client_with_settings, effective_settings_for_client
+from portal_settings.sections import ALWAYS_AVAILABLE, BY_KEY
+
+logger = logging.getLogger("portal_settings.enforcement")
+
+TAG = "portal_section"
+
+
+def portal_section(key: str):
+    """Tag a portal view with the section it belongs to."""
+
+    def decorator(view):
+        setattr(view, TAG, key)
+        return view
+
+    return decorator
+
+
+def always_available(view):
+    """Tag a portal view every signed-in client may reach, whatever their settings."""
+    setattr(view, TAG, ALWAYS_AVAILABLE)
+    return view
+
+
+def section_tag(view) -> str | None:
+    return getattr(view, TAG, None)
+
+
+def is_portal_request(request) -> bool:
+    match = request.resolver_match
+    return bool(match and match.namespaces and match.namespaces[0] == "portal")
+
+
+def refuse(request, *, reason: str, status: int = 403, section=None):
+    """The refusal a client sees: a page for a browser, a redirect home for htmx."""
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("portal:home"))
+    client = getattr(request, "client", None)
+    return render(
+        request,
+        "portal/section_off.html",
+        {
+            "section": section,
+            "reason": reason,
+            "organization": getattr(client, "organization", None),
+        },
+        status=status,
+    )
+
+
+class PortalAccessMiddleware:
+    """Loads the signed-in client and their settings once per portal request, and enforces them.
+
+    Sets request.client and request.portal_settings (an EffectiveSettings), which the tab bar
+    and the views read: one SQL query for the client and all three levels of settings.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_portal_request(request):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            client = client_with_settings(user=user)
+        except Client.DoesNotExist:
+            # Providers and staff have their own app.
+            return redirect(home_url_for(user))
+        if not client.has_portal_access:
+            # Normally the login is already inactive; this is the belt to that pair of braces.
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        request.client = client
+        request.portal_settings = effective_settings_for_client(client=client)
+
+        tag = section_tag(view_func)
+        if tag == ALWAYS_AVAILABLE:
+            return None
+        if tag is None or tag not in BY_KEY:
+            logger.error(
+                "Portal view %s has no section tag; refused.", request.resolver_match.view_name
+            )
+            return refuse(request, reason="untagged")
+        if not request.portal_settings.allows(tag):
+            return refuse(request, reason="section_off", section=BY_KEY[tag])
+        return None

@@ -1,0 +1,88 @@
+"""The section registry: the nine sections of the Client Portal a provider can allow or withhold.
+
+Adding a section is one entry here plus its portal URLs tagged with the key. Keys are stored in
+the settings and the audit trail, so an existing key never changes.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str  # the reference's words, shown on the settings forms
+    tab: str  # the short name on the portal's tab bar
+    summary: str  # what the client finds there (home card, empty states)
+
+    @property
+    def url_name(self) -> str:
+        return f"portal:{self.key}"
+
+    @property
+    def field_name(self) -> str:
+        """The name of the section's checkbox on the settings forms."""
+        return f"section-{self.key}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "billing",
+        "View and pay bills",
+        "Billing",
+        "Your invoices from the practice, what is open and what is paid, and paying online.",
+    ),
+    Section(
+        "appointments",
+        "Schedule appointments",
+        "Appointments",
+        "Book an open time with your provider, and see or cancel your upcoming appointments.",
+    ),
+    Section(
+        "goals",
+        "View and create goals",
+        "Goals",
+        "Goals you and your provider set, with target dates, and marking them complete.",
+    ),
+    Section(
+        "journal",
+        "View and create journal entries",
+        "Journal",
+        "Your food, mood, activity and note entries, which your provider can read.",
+    ),
+    Section(
+        "documents",
+        "View and upload documents",
+        "Documents",
+        "Documents your provider shares with you, and files you upload for them.",
+    ),
+    Section(
+        "forms",
+        "View and complete intake forms",
+        "Forms",
+        "Intake forms your provider asks you to fill in, and the ones you have submitted.",
+    ),
+    Section(
+        "care_plans",
+        "View care plans",
+        "Care plans",
+        "The care plans your provider has written for you, with their recommendations.",
+    ),
+    Section(
+        "programs",
+        "View and complete programs",
+        "Programs",
+        "Programs you are enrolled in, module by module, and your progress.",
+    ),
+    Section(
+        "packages",
+        "View and purchase packages",
+        "Packages",
+        "Session packages the practice offers, and buying one online.",
+    ),
+)
+
+BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
+KEYS: tuple[str, ...] = tuple(BY_KEY)
+
+# The tag of portal views that every signed-in client may reach (home, profile).
+ALWAYS_AVAILABLE = "__always__"

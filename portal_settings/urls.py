@@ -1,0 +1,11 @@
+from django.urls import path
+
+from portal_settings import views
+
+app_name = "portal_settings"
+
+urlpatterns = [
+    path("clients/<int:pk>/settings/portal/", views.client_settings, name="client"),
+    path("groups/<int:pk>/settings/portal/", views.group_settings, name="group"),
+    path("settings/portal/", views.organization_settings, name="organization"),
+]

@@ -1,0 +1,145 @@
+"""Client Portal Settings pages: a client's, a group's, and the practice defaults.
+
+One URL serves the page and its htmx fragment. SAVE works with JavaScript off (post, redirect,
+confirmation message) and through htmx (the panel is swapped with the confirmation in it).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods
+
+from clients.access import provider_required
+from clients.models import Client, ClientGroup
+from portal_settings.audit import history_for
+from portal_settings.forms import SettingsInputError, parse_settings_post
+from portal_settings.models import Level
+from portal_settings.resolver import CLIENT_SETTINGS_RELATED
+from portal_settings.services import StaleSettingsError, portal_settings_update
+from portal_settings.targets import Target
+
+HISTORY_PER_PAGE = 20
+
+
+def describe(changes) -> str:
+    """The confirmation: what changed, in the form's words."""
+    parts = []
+    for change in changes:
+        state = "allowed" if change.enabled else "not allowed"
+        if change.follows_default:
+            parts.append(f"{change.section.label} follows the default again ({state})")
+        else:
+            parts.append(f"{change.section.label} is now {state}")
+    return "Saved. " + "; ".join(parts) + "."
+
+
+def _rows(target: Target):
+    inherited = target.inherited()
+    own = target.own_values()
+    return [
+        {
+            "section": resolution.section,
+            "resolution": resolution,
+            "inherited": inherited[key],
+            "overridden": key in own,
+        }
+        for key, resolution in target.effective().items()
+    ]
+
+
+def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
+    status = 200
+    changes = None
+    error = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Only a practice admin can change the practice defaults.")
+        try:
+            submission = parse_settings_post(request.POST, current=target.effective())
+            changes = portal_settings_update(
+                actor=request.user,
+                target=target,
+                changes=submission.changes,
+                shown_version=submission.version,
+                note=submission.note,
+            )
+        except SettingsInputError as exc:
+            error, status = f"{exc} Nothing was saved.", 400
+        except StaleSettingsError:
+            error = (
+                "These settings were changed by someone else since you opened this page, so "
+                "nothing was saved. The page now shows the current settings; make your change "
+                "again and click SAVE."
+            )
+            status = 409
+        else:
+            confirmation = (
+                describe(changes) if changes else "Nothing changed, so nothing was saved."
+            )
+            if not request.htmx:
+                messages.success(request, confirmation)
+                return redirect(request.path)
+            context["confirmation"] = confirmation
+        target = target.reload()
+
+    history = Paginator(
+        history_for(organization=target.organization, level=target.level, target=target.obj),
+        HISTORY_PER_PAGE,
+    ).get_page(request.GET.get("history"))
+    context.update(
+        {
+            "target": target,
+            "level": target.level,
+            "rows": _rows(target),
+            "version": target.version_token(),
+            "can_edit": can_edit,
+            "error": error,
+            "history": history,
+            "changes": changes,
+        }
+    )
+    template = "portal_settings/settings_page.html"
+    if request.htmx and request.htmx.target in ("settings-panel", "settings-history"):
+        template += "#panel" if request.htmx.target == "settings-panel" else "#history"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def client_settings(request, pk):
+    client = get_object_or_404(
+        Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
+        organization=request.organization,
+        pk=pk,
+    )
+    return _settings_page(
+        request, target=Target(Level.CLIENT, client), can_edit=True, context={"client": client}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def group_settings(request, pk):
+    group = get_object_or_404(
+        ClientGroup.objects.select_related(
+            "organization", "organization__portal_settings", "portal_settings"
+        ),
+        organization=request.organization,
+        pk=pk,
+    )
+    return _settings_page(
+        request, target=Target(Level.GROUP, group), can_edit=True, context={"group": group}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def organization_settings(request):
+    target = Target(Level.ORGANIZATION, request.organization).reload()
+    return _settings_page(
+        request, target=target, can_edit=request.membership.is_practice_admin, context={}
+    )

@@ -1,0 +1,65 @@
+import pytest
+
+from tests import factories
+from tests.helpers import signed_in
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Plain static storage (no collectstatic manifest) and a fast hasher: tests only.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def organization(db):
+    return factories.OrganizationFactory(name="Harbor Wellness")
+
+
+@pytest.fixture
+def other_organization(db):
+    return factories.OrganizationFactory(name="Elsewhere Health")
+
+
+@pytest.fixture
+def provider(organization):
+    return factories.MembershipFactory(organization=organization).user
+
+
+@pytest.fixture
+def practice_admin(organization):
+    return factories.PracticeAdminFactory(organization=organization).user
+
+
+@pytest.fixture
+def other_provider(other_organization):
+    return factories.MembershipFactory(organization=other_organization).user
+
+
+@pytest.fixture
+def group(organization):
+    return factories.ClientGroupFactory(organization=organization, name="Teens")
+
+
+@pytest.fixture
+def client_record(organization):
+    """A client of `organization` (the name `client` is pytest-django's test client)."""
+    return factories.ClientFactory(organization=organization)
+
+
+@pytest.fixture
+def provider_http(provider):
+    return signed_in(provider)
+
+
+@pytest.fixture
+def admin_http(practice_admin):
+    return signed_in(practice_admin)
+
+
+@pytest.fixture
+def client_http(client_record):
+    return signed_in(client_record.user)

@@ -1,0 +1,69 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from clients.models import Client, ClientGroup, Membership, Organization, User
+from portal_settings.models import PortalSettings
+
+PASSWORD = "correct-horse-battery"
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Practice {n}")
+    contact_email = factory.LazyAttribute(lambda o: f"hello@{o.name.lower().replace(' ', '')}.test")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.PROVIDER
+
+
+class PracticeAdminFactory(MembershipFactory):
+    role = Membership.Role.ADMIN
+
+
+class ClientGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = ClientGroup
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class ClientFactory(DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    group = None
+
+
+class PortalSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = PortalSettings
+
+    values = factory.Dict({})
