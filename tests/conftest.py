@@ -1,6 +1,7 @@
 import pytest
 
 from tests import factories
+from tests.browser import chromium, new_page  # noqa: F401  (fixtures)
 from tests.helpers import signed_in
 
 

@@ -1,0 +1,181 @@
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clients.models import Client
+from portal_settings.models import PortalSettings
+from portal_settings.resolver import (
+    Sources,
+    client_with_settings,
+    effective_settings_for_client,
+    effective_settings_for_clients,
+    resolve,
+)
+from portal_settings.sections import KEYS, SECTIONS
+from tests.factories import ClientFactory, ClientGroupFactory, OrganizationFactory
+
+VALUES = [True, False, None]
+
+
+def reference(client_value, group_value, org_value):
+    """The rule in ARCHITECTURE.md, written the plainest way."""
+    for value, source in (
+        (client_value, "client"),
+        (group_value, "group"),
+        (org_value, "organization"),
+    ):
+        if value is not None:
+            return value, source
+    return True, "builtin"
+
+
+def explicit(value):
+    return {} if value is None else {"billing": value}
+
+
+@pytest.mark.parametrize(
+    ("client_value", "group_value", "org_value"), list(itertools.product(VALUES, VALUES, VALUES))
+)
+def test_precedence_every_combination(client_value, group_value, org_value):
+    effective = resolve(
+        Sources(
+            organization=explicit(org_value),
+            group=explicit(group_value),
+            group_name="Teens",
+            client=explicit(client_value),
+        )
+    )
+    value, source = reference(client_value, group_value, org_value)
+    assert effective["billing"].enabled is value
+    assert effective["billing"].level == source
+    assert effective.allows("billing") is value
+    expected_label = {
+        "client": "Set for this client",
+        "group": "Group: Teens",
+        "organization": "Practice default",
+        "builtin": "Practice default",
+    }[source]
+    assert effective["billing"].label == expected_label
+    # The other sections are untouched by billing's values.
+    assert all(effective[key].enabled for key in KEYS if key != "billing")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("client_value", "group_value", "org_value"), list(itertools.product(VALUES, VALUES, VALUES))
+)
+def test_precedence_every_combination_from_the_database(client_value, group_value, org_value):
+    organization = OrganizationFactory()
+    group = ClientGroupFactory(organization=organization, name="Teens")
+    client = ClientFactory(organization=organization, group=group)
+    PortalSettings.objects.create(organization=organization, values=explicit(org_value))
+    PortalSettings.objects.create(group=group, values=explicit(group_value))
+    PortalSettings.objects.create(client=client, values=explicit(client_value))
+    effective = effective_settings_for_client(client=client_with_settings(pk=client.pk))
+    assert (effective["billing"].enabled, effective["billing"].level) == reference(
+        client_value, group_value, org_value
+    )
+    bulk = effective_settings_for_clients(clients=Client.objects.filter(pk=client.pk))
+    assert bulk[client.pk]["billing"] == effective["billing"]
+
+
+def test_client_without_group_skips_the_group_level():
+    effective = resolve(Sources(organization={"goals": False}, group=None, client={}))
+    assert effective["goals"].enabled is False
+    assert effective["goals"].level == "organization"
+
+
+def test_unknown_key_is_never_allowed():
+    assert resolve(Sources(organization={})).allows("teleportation") is False
+
+
+def test_enabled_sections_keep_registry_order():
+    effective = resolve(Sources(organization={"journal": False, "billing": False}))
+    assert [s.key for s in effective.enabled_sections] == [
+        s.key for s in SECTIONS if s.key not in ("journal", "billing")
+    ]
+
+
+setting = st.sampled_from([True, False, None])
+level_values = st.fixed_dictionaries({key: setting for key in KEYS}).map(
+    lambda d: {k: v for k, v in d.items() if v is not None}
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    org_values=level_values,
+    group_values=st.lists(level_values, min_size=0, max_size=4),
+    client_specs=st.lists(
+        st.tuples(st.integers(min_value=-1, max_value=3), level_values), min_size=1, max_size=12
+    ),
+)
+def test_resolver_agrees_with_the_reference_for_random_practices(
+    org_values, group_values, client_specs
+):
+    organization = OrganizationFactory()
+    if org_values:
+        PortalSettings.objects.create(organization=organization, values=org_values)
+    groups = []
+    for values in group_values:
+        group = ClientGroupFactory(organization=organization)
+        if values:
+            PortalSettings.objects.create(group=group, values=values)
+        groups.append((group, values))
+    clients = []
+    for group_index, values in client_specs:
+        group, gvalues = groups[group_index] if 0 <= group_index < len(groups) else (None, None)
+        client = ClientFactory(organization=organization, group=group)
+        if values:
+            PortalSettings.objects.create(client=client, values=values)
+        clients.append((client, gvalues, values))
+
+    bulk = effective_settings_for_clients(clients=Client.objects.filter(organization=organization))
+    for client, gvalues, cvalues in clients:
+        one = effective_settings_for_client(client=client_with_settings(pk=client.pk))
+        for key in KEYS:
+            expected = reference(cvalues.get(key), (gvalues or {}).get(key), org_values.get(key))
+            assert (one[key].enabled, one[key].level) == expected
+            assert (bulk[client.pk][key].enabled, bulk[client.pk][key].level) == expected
+
+
+@pytest.mark.django_db
+def test_one_client_costs_one_query(django_assert_num_queries, client_record, group):
+    client_record.group = group
+    client_record.save()
+    with django_assert_num_queries(1):
+        effective_settings_for_client(client=client_with_settings(user=client_record.user))
+
+
+@pytest.mark.django_db
+def test_500_clients_cost_a_constant_number_of_queries(django_assert_num_queries):
+    organization = OrganizationFactory()
+    groups = [ClientGroupFactory(organization=organization) for _ in range(5)]
+    PortalSettings.objects.create(organization=organization, values={"billing": False})
+    for group in groups[:3]:
+        PortalSettings.objects.create(group=group, values={"goals": False})
+    clients = Client.objects.bulk_create(
+        Client(organization=organization, group=groups[n % 5], user=_user(n)) for n in range(500)
+    )
+    PortalSettings.objects.bulk_create(
+        PortalSettings(client=client, values={"journal": False}) for client in clients[::10]
+    )
+    with django_assert_num_queries(2):
+        result = effective_settings_for_clients(
+            clients=Client.objects.filter(organization=organization)
+        )
+    assert len(result) == 500
+    assert sum(not r.allows("journal") for r in result.values()) == 50
+    assert sum(not r.allows("goals") for r in result.values()) == 300
+    assert not any(r.allows("billing") for r in result.values())
+
+
+def _user(n):
+    from clients.models import User
+
+    return User.objects.create(email=f"bulk{n}@example.test", first_name="Bulk")

@@ -1,0 +1,171 @@
+import pytest
+
+from portal_settings.models import AuditEntry, PortalSettings
+from portal_settings.services import StaleSettingsError, portal_settings_update
+from portal_settings.targets import Target
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def save(actor, obj, changes, note="", version=None):
+    target = Target.of(obj).reload()
+    return portal_settings_update(
+        actor=actor,
+        target=target,
+        changes=changes,
+        shown_version=target.version_token() if version is None else version,
+        note=note,
+    )
+
+
+def own(obj):
+    return Target.of(obj).reload().own_values()
+
+
+def test_a_change_writes_one_row_and_one_audit_entry(provider, client_record):
+    applied = save(provider, client_record, {"billing": False}, note="Parent's request")
+    assert [(c.section.key, c.old, c.new, c.enabled) for c in applied] == [
+        ("billing", None, False, False)
+    ]
+    assert PortalSettings.objects.get(client=client_record).values == {"billing": False}
+    entry = AuditEntry.objects.get()
+    assert (
+        entry.actor,
+        entry.level,
+        entry.client,
+        entry.section,
+        entry.old_value,
+        entry.new_value,
+        entry.note,
+    ) == (provider, "client", client_record, "billing", "default", "off", "Parent's request")
+    assert entry.created_at.utcoffset().total_seconds() == 0
+
+
+def test_choosing_the_inherited_value_removes_the_override(provider, client_record, group):
+    client_record.group = group
+    client_record.save()
+    save(provider, group, {"billing": False})
+    save(provider, client_record, {"billing": True})
+    assert own(client_record) == {"billing": True}
+    applied = save(provider, client_record, {"billing": False})
+    assert own(client_record) == {}
+    assert applied[0].follows_default and applied[0].enabled is False
+    assert (
+        AuditEntry.objects.filter(client=client_record).order_by("pk").last().new_value == "default"
+    )
+
+
+def test_use_default_removes_an_override(provider, client_record):
+    save(provider, client_record, {"goals": False})
+    applied = save(provider, client_record, {"goals": None})
+    assert own(client_record) == {}
+    assert applied[0].enabled is True
+
+
+def test_no_real_change_writes_nothing(provider, client_record):
+    assert save(provider, client_record, {"billing": True}) == []
+    assert save(provider, client_record, {"goals": None}) == []
+    assert not PortalSettings.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_stale_form_saves_nothing(provider, practice_admin, client_record):
+    shown = Target.of(client_record).reload().version_token()
+    save(practice_admin, client_record, {"goals": False})
+    with pytest.raises(StaleSettingsError):
+        save(provider, client_record, {"billing": False}, version=shown)
+    assert own(client_record) == {"goals": False}
+    assert AuditEntry.objects.count() == 1
+
+
+def test_a_change_to_the_group_makes_a_client_form_stale(provider, client_record, group):
+    client_record.group = group
+    client_record.save()
+    shown = Target.of(client_record).reload().version_token()
+    save(provider, group, {"journal": False})
+    with pytest.raises(StaleSettingsError):
+        save(provider, client_record, {"billing": False}, version=shown)
+
+
+def test_a_change_to_the_practice_default_makes_group_forms_stale(practice_admin, group):
+    shown = Target.of(group).reload().version_token()
+    save(practice_admin, group.organization, {"journal": False})
+    with pytest.raises(StaleSettingsError):
+        save(practice_admin, group, {"billing": False}, version=shown)
+
+
+def test_moving_the_client_to_another_group_makes_its_form_stale(provider, client_record, group):
+    shown = Target.of(client_record).reload().version_token()
+    client_record.group = group
+    client_record.save()
+    with pytest.raises(StaleSettingsError):
+        save(provider, client_record, {"billing": False}, version=shown)
+
+
+@pytest.mark.parametrize("changes", [{"teleport": False}, {"billing": "no"}, {"billing": 0}])
+def test_bad_input_is_refused_and_nothing_is_written(provider, client_record, changes):
+    with pytest.raises(ValueError):
+        save(provider, client_record, {"goals": False, **changes})
+    assert not PortalSettings.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("clients", [1, 40])
+def test_a_group_change_writes_rows_independent_of_its_size(
+    provider, group, organization, clients, django_assert_num_queries
+):
+    for _ in range(clients):
+        ClientFactory(organization=organization, group=group)
+    # Whatever the group's size: the page's read, then in the transaction the row lock, the
+    # reload, the row insert and one audit insert, plus four savepoint statements.
+    with django_assert_num_queries(9):
+        save_group = Target.of(group).reload()
+        portal_settings_update(
+            actor=provider,
+            target=save_group,
+            changes={"billing": False},
+            shown_version=save_group.version_token(),
+        )
+    assert PortalSettings.objects.count() == 1
+    assert AuditEntry.objects.count() == 1
+
+
+def test_practice_default_change_is_one_row(practice_admin, organization):
+    for _ in range(30):
+        ClientFactory(organization=organization)
+    save(practice_admin, organization, {"billing": False, "goals": False})
+    assert PortalSettings.objects.count() == 1
+    assert AuditEntry.objects.filter(level="organization").count() == 2
+
+
+def test_audit_entries_cannot_be_edited_or_deleted(provider, client_record):
+    save(provider, client_record, {"billing": False})
+    entry = AuditEntry.objects.get()
+    entry.note = "rewritten"
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.update(note="rewritten")
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get().note == ""
+
+
+def test_a_settings_row_needs_exactly_one_target(organization, client_record):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PortalSettings.objects.create(values={})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PortalSettings.objects.create(organization=organization, client=client_record)
+
+
+def test_a_target_cannot_have_two_rows(client_record):
+    from django.db import IntegrityError, transaction
+
+    PortalSettings.objects.create(client=client_record)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PortalSettings.objects.create(client=client_record)
