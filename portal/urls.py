@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
     path("billing/", include("portal.billing.urls")),
     path("appointments/", include("portal.appointments.urls")),
     path("goals/", include("portal.goals.urls")),

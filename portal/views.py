@@ -1,5 +1,8 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal_settings.enforcement import always_available
 
@@ -9,3 +12,16 @@ from portal_settings.enforcement import always_available
 def home(request):
     """The client's home: a card per section their settings allow."""
     return render(request, "portal/home.html")
+
+
+@always_available
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The client's own details and password. Changing it signs out their other sessions."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password was changed. Other devices were signed out.")
+        return redirect("portal:profile")
+    return render(request, "portal/profile.html", {"form": form})

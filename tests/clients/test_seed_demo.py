@@ -1,0 +1,53 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from clients.models import Client, ClientGroup, Membership, Organization, User
+from portal_settings.models import AuditEntry, PortalSettings
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "demo-pass-123"
+
+
+def counts():
+    return [
+        m.objects.count()
+        for m in (Organization, User, Membership, ClientGroup, Client, PortalSettings, AuditEntry)
+    ]
+
+
+def test_seed_demo_is_idempotent_and_complete(capsys):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    out = capsys.readouterr().out
+    for email in ("admin@demo.test", "provider@demo.test", "client@demo.test", "staff@demo.test"):
+        assert email in out
+    organization = Organization.objects.get(name="Demo Wellness")
+    assert Client.objects.filter(organization=organization).count() >= 12
+    assert set(
+        ClientGroup.objects.filter(organization=organization).values_list("name", flat=True)
+    ) == {"Adults", "Teens"}
+    assert Client.objects.get(user__email="client@demo.test").group.name == "Teens"
+    assert Membership.objects.get(user__email="admin@demo.test").role == Membership.Role.ADMIN
+    assert User.objects.get(email="staff@demo.test").is_superuser
+
+
+@pytest.mark.parametrize(
+    ("email", "lands_on"),
+    [
+        ("admin@demo.test", "/clients/"),
+        ("provider@demo.test", "/clients/"),
+        ("client@demo.test", "/portal/"),
+        ("staff@demo.test", "/admin/"),
+    ],
+)
+def test_each_demo_login_lands_where_it_should(client, email, lands_on):
+    call_command("seed_demo")
+    response = client.post(
+        reverse("accounts:login"), {"username": email, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == lands_on
+    assert response.status_code == 200
