@@ -4,6 +4,17 @@ from django.contrib.auth.forms import AuthenticationForm
 from clients.models import ClientGroup, User
 
 
+def apply_validation_error(form, error) -> None:
+    """Show a service's ValidationError on the form: on its field if the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email",

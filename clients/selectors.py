@@ -31,6 +31,17 @@ def client_get(*, organization: Organization, pk: int) -> Client:
     )
 
 
+def client_with_settings_get(*, organization: Organization, pk: int) -> Client:
+    """One client of the practice with all three levels of its portal settings: one query."""
+    from portal_settings.resolver import CLIENT_SETTINGS_RELATED
+
+    return get_object_or_404(
+        Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
+        organization=organization,
+        pk=pk,
+    )
+
+
 def group_list(*, organization: Organization) -> QuerySet:
     return ClientGroup.objects.filter(organization=organization).annotate(
         active_count=Count("clients", filter=Q(clients__archived_at__isnull=True))

@@ -3,26 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
-from clients.forms import ClientForm, GroupForm
-from clients.models import Client
-from portal_settings.resolver import CLIENT_SETTINGS_RELATED, effective_settings_for_client
+from clients.forms import ClientForm, GroupForm, apply_validation_error
+from portal_settings.resolver import effective_settings_for_client
 
 CLIENTS_PER_PAGE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @require_GET
@@ -54,7 +43,7 @@ def client_create(request):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -68,13 +57,10 @@ def client_create(request):
 @require_GET
 @provider_required
 def client_detail(request, pk):
-    client = get_object_or_404(
-        Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
-        organization=request.organization,
-        pk=pk,
-    )
+    client = selectors.client_with_settings_get(organization=request.organization, pk=pk)
     context = {
         "client": client,
+        "active_tab": "overview",
         "invitation": client.invitations.first(),
         "portal": effective_settings_for_client(client=client),
     }
@@ -96,7 +82,7 @@ def client_edit(request, pk):
         try:
             services.client_update(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"{client.name}'s details were saved.")
             return redirect(client)
@@ -159,7 +145,7 @@ def group_create(request):
                 actor=request.user, organization=request.organization, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"The group {group.name} was created.")
             return redirect(group)

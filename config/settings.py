@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal_settings.enforcement.PortalAccessMiddleware",
+    "clients.middleware.PracticeTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -183,8 +184,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded documents and journal photos are private: stored outside anything a web server
+# serves, with random names, and only ever sent by views that check who is asking.
+# MEDIA_URL is deliberately routed nowhere.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -193,6 +204,9 @@ STORAGES = {
         )
     },
 }
+
+# Largest file a client or provider may upload, in megabytes.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 20) * 1024 * 1024
 
 # --- Email ------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("clients.account_urls")),
     path("", include("clients.urls")),
     path("", include("portal_settings.urls")),
+    path("", include("portal.provider_urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

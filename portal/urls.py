@@ -12,7 +12,7 @@ urlpatterns = [
     path("goals/", include("portal.goals.urls")),
     path("journal/", include("portal.journal.urls")),
     path("documents/", include("portal.documents.urls")),
-    path("forms/", include("portal.forms.urls")),
+    path("forms/", include("portal.intake.urls")),
     path("care-plans/", include("portal.care_plans.urls")),
     path("programs/", include("portal.programs.urls")),
     path("packages/", include("portal.packages.urls")),

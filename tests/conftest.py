@@ -6,11 +6,17 @@ from tests.helpers import signed_in
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # Plain static storage (no collectstatic manifest) and a fast hasher: tests only.
+def _test_settings(settings, tmp_path):
+    # Plain static storage (no collectstatic manifest), private files in a temporary directory,
+    # and a fast hasher: tests only.
+    private_root = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": private_root, "base_url": None},
+        },
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

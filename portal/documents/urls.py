@@ -4,4 +4,5 @@ from portal.documents import views
 
 urlpatterns = [
     path("", views.index, name="documents"),
+    path("<int:pk>/download/", views.download, name="documents-download"),
 ]

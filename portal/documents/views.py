@@ -1,6 +1,14 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Documents in the Client Portal ("View and upload documents")."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.documents.forms import DocumentForm
+from portal.documents.models import Document
+from portal.documents.services import document_upload
+from portal.responses import attachment
 from portal_settings.enforcement import portal_section
 from portal_settings.sections import BY_KEY
 
@@ -8,6 +16,38 @@ SECTION = BY_KEY["documents"]
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def index(request):
-    return render(request, "portal/section_empty.html", {"section": SECTION})
+    client = request.client
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = document_upload(
+                client=client,
+                uploaded=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"“{document.original_name}” was uploaded for your provider.")
+            return redirect("portal:documents")
+    documents = client.documents.select_related("uploaded_by")
+    context = {
+        "section": SECTION,
+        "form": form,
+        "shared": [d for d in documents if d.source == Document.Source.PROVIDER],
+        "uploads": [d for d in documents if d.source == Document.Source.CLIENT],
+    }
+    return render(
+        request, "portal/documents/index.html", context, status=400 if form.errors else 200
+    )
+
+
+@portal_section(SECTION.key)
+@require_GET
+def download(request, pk):
+    document = get_object_or_404(Document, pk=pk, client=request.client)
+    return attachment(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )

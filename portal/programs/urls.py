@@ -4,4 +4,6 @@ from portal.programs import views
 
 urlpatterns = [
     path("", views.index, name="programs"),
+    path("<int:pk>/", views.program, name="programs-program"),
+    path("<int:pk>/modules/<int:module_pk>/", views.module, name="programs-module"),
 ]

@@ -3,7 +3,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clients.models import Client, ClientGroup, Membership, Organization, User
+from portal.models import CarePlan, Document, Enrollment, FormAssignment, ModuleCompletion
 from portal_settings.models import AuditEntry, PortalSettings
+
+SECTION_MODELS = (Document, FormAssignment, CarePlan, Enrollment, ModuleCompletion)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +36,7 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
     assert Client.objects.get(user__email="client@demo.test").group.name == "Teens"
     assert Membership.objects.get(user__email="admin@demo.test").role == Membership.Role.ADMIN
     assert User.objects.get(email="staff@demo.test").is_superuser
+    assert all(model.objects.exists() for model in SECTION_MODELS)
 
 
 @pytest.mark.parametrize(

@@ -146,3 +146,22 @@ def test_a_user_cannot_be_both_client_and_provider(db, organization):
     client_record = ClientFactory(organization=organization)
     with pytest.raises(ValidationError):
         Membership(user=client_record.user, organization=organization).full_clean()
+
+
+def test_times_are_shown_in_the_practice_time_zone(provider, client_record, provider_http):
+    import zoneinfo
+
+    from clients.services import client_archive
+    from portal_settings.models import AuditEntry
+
+    organization = client_record.organization
+    organization.time_zone = "Asia/Tokyo"
+    organization.save()
+    client_archive(actor=provider, client=client_record)
+    stored = AuditEntry.objects.get().created_at
+    assert stored.utcoffset().total_seconds() == 0
+    page = provider_http.get(
+        reverse("portal_settings:client", args=[client_record.pk])
+    ).content.decode()
+    local = stored.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert local.strftime("%-I:%M") + (" AM" if local.hour < 12 else " PM") + " JST" in page

@@ -183,3 +183,9 @@ def test_another_client_of_another_practice_sees_their_own_practice(other_organi
     other = ClientFactory(organization=other_organization)
     body = signed_in(other.user).get(reverse("portal:home")).content.decode()
     assert other_organization.name in body
+
+
+def test_the_current_sections_tab_is_marked(client_http):
+    body = client_http.get(reverse("portal:goals")).content.decode()
+    assert f'<a href="{reverse("portal:goals")}" aria-current="page">' in body
+    assert body.count('aria-current="page"') == 1

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client, ClientGroup, Membership, Organization, User
+from portal.demo import seed_sections
 from portal_settings.services import portal_settings_update
 from portal_settings.targets import Target
 
@@ -99,6 +100,7 @@ class Command(BaseCommand):
         )
         ana = Client.objects.get(user__email="ana.lopez@demo.test")
         _apply(provider, ana, {"journal": False}, "Prefers to share notes in session")
+        seed_sections(organization=org, provider=provider)
 
         self.stdout.write(self.style.SUCCESS(f"Demo practice {PRACTICE!r} is ready."))
         self.stdout.write(

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from portal.forms import views
+from portal.intake import views
 
 urlpatterns = [
     path("", views.index, name="forms"),
+    path("<int:pk>/", views.fill, name="forms-fill"),
 ]

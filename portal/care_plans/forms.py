@@ -1,0 +1,18 @@
+from django import forms
+
+
+class CarePlanForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    recommendations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="One recommendation per line.",
+    )
+
+    def clean_recommendations(self):
+        return [
+            line.strip()
+            for line in self.cleaned_data["recommendations"].splitlines()
+            if line.strip()
+        ]

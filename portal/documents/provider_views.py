@@ -1,0 +1,54 @@
+"""Documents on the client's profile in the provider app."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clients.access import provider_required
+from clients.selectors import client_with_settings_get
+from portal.documents.forms import DocumentForm
+from portal.documents.models import Document
+from portal.documents.services import document_share
+from portal.responses import attachment
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def client_documents(request, pk):
+    client = client_with_settings_get(organization=request.organization, pk=pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = document_share(
+                actor=request.user,
+                client=client,
+                uploaded=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"“{document.original_name}” is shared with {client.name}.")
+            return redirect("provider:client-documents", pk=client.pk)
+    documents = client.documents.select_related("uploaded_by")
+    context = {
+        "client": client,
+        "active_tab": "documents",
+        "form": form,
+        "shared": [d for d in documents if d.source == Document.Source.PROVIDER],
+        "uploads": [d for d in documents if d.source == Document.Source.CLIENT],
+    }
+    status = 400 if form.errors else 200
+    return render(request, "portal/documents/provider_client.html", context, status=status)
+
+
+@require_GET
+@provider_required
+def download(request, pk, document_pk):
+    document = get_object_or_404(
+        Document, pk=document_pk, client_id=pk, organization=request.organization
+    )
+    return attachment(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )

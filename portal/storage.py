@@ -1,0 +1,28 @@
+"""The private file storage (documents, journal photos): never served by URL.
+
+Model fields get a lazy proxy, so the storage follows the STORAGES setting when it changes
+(tests point it at a temporary directory) instead of the one seen at import time.
+"""
+
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+
+class _PrivateStorage(LazyObject):
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _follow_setting(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
+def private_storage():
+    return _private
