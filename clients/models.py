@@ -84,6 +84,22 @@ def validate_time_zone(value):
         raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
 
 
+CURRENCIES = {
+    "USD": "$",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "EUR": "€",
+    "GBP": "£",
+    "NZD": "NZ$",
+    "CHF": "CHF ",
+}
+
+
+def validate_currency(value):
+    if value not in CURRENCIES:
+        raise ValidationError(f"Choose one of {', '.join(CURRENCIES)}.")
+
+
 class Organization(models.Model):
     """A practice: the tenant. Every provider query is scoped to one."""
 
@@ -96,6 +112,19 @@ class Organization(models.Model):
         default="America/New_York",
         validators=[validate_time_zone],
         help_text="Appointment times and dates are shown to clients in this zone.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[validate_currency],
+        help_text="ISO 4217 code of the currency invoices and packages are priced in.",
+    )
+    cancellation_cutoff_hours = models.PositiveIntegerField(
+        default=24,
+        help_text="Clients can cancel an appointment up to this many hours before it starts.",
+    )
+    booking_window_days = models.PositiveIntegerField(
+        default=28, help_text="How far ahead clients can book appointments."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

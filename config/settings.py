@@ -208,6 +208,9 @@ STORAGES = {
 # Largest file a client or provider may upload, in megabytes.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 20) * 1024 * 1024
 
+# Which payment gateway takes card payments. Only "test" is built in: it charges nothing.
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")
+
 # --- Email ------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(

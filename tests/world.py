@@ -8,6 +8,10 @@ from tests.factories import ClientFactory, ClientGroupFactory, MembershipFactory
 
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a5b3b5e70000000049454e44ae426082"
+)
 
 # Which object a route's leading `pk` means, by the route's first segment.
 PK_BY_PREFIX = {
@@ -23,6 +27,12 @@ PARAMS = {
     "assignment_pk": "assignment",
     "plan_pk": "care_plan",
     "module_pk": "module",
+    "invoice_pk": "invoice",
+    "block_pk": "availability",
+    "type_pk": "appointment_type",
+    "appointment_pk": "appointment",
+    "package_pk": "package",
+    "entry_pk": "journal_entry",
 }
 
 
@@ -54,7 +64,65 @@ def make_world(organization) -> dict:
         "module": module,
         "enrollment": enroll(actor=provider, program=program, client=client),
     }
+    world.update(money_and_time(organization=organization, provider=provider, client=client))
     return world
+
+
+def money_and_time(*, organization, provider, client) -> dict:
+    """Billing, appointments, packages, goals and journal objects for the same client."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from portal.appointments.models import Appointment, AppointmentType, Availability
+    from portal.billing.services import Line, invoice_create
+    from portal.goals.services import goal_create
+    from portal.journal.services import journal_entry_create
+    from portal.packages.models import Package
+
+    kind = AppointmentType.objects.create(
+        organization=organization, name="Follow-up", duration_minutes=30
+    )
+    starts = timezone.now() + datetime.timedelta(days=3)
+    return {
+        "invoice": invoice_create(
+            actor=provider,
+            client=client,
+            lines=[Line("Session", 1, Decimal("80.00"))],
+            due_on=timezone.localdate() + datetime.timedelta(days=7),
+        ),
+        "availability": Availability.objects.create(
+            organization=organization,
+            provider=provider,
+            weekday=0,
+            start_time=datetime.time(9),
+            end_time=datetime.time(12),
+        ),
+        "appointment_type": kind,
+        "appointment": Appointment.objects.create(
+            organization=organization,
+            client=client,
+            provider=provider,
+            appointment_type=kind,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(minutes=30),
+        ),
+        "package": Package.objects.create(
+            organization=organization,
+            name="Three sessions",
+            price=Decimal("240.00"),
+            sessions_included=3,
+        ),
+        "goal": goal_create(actor=provider, client=client, title="Walk daily"),
+        "journal_entry": journal_entry_create(
+            client=client,
+            entry_date=timezone.localdate(),
+            category="mood",
+            text="Good day",
+            photo=SimpleUploadedFile("walk.png", PNG),
+        ),
+    }
 
 
 def url_for(route, world) -> str:

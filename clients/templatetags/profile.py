@@ -15,6 +15,11 @@ PROFILE_TABS = [
     ("forms", "Forms", "provider:client-forms"),
     ("care_plans", "Care plans", "provider:client-care-plans"),
     ("programs", "Programs", "provider:client-programs"),
+    ("goals", "Goals", "provider:client-goals"),
+    ("journal", "Journal", "provider:client-journal"),
+    ("appointments", "Appointments", "provider:client-appointments"),
+    ("billing", "Billing", "provider:client-billing"),
+    ("packages", "Packages", "provider:client-packages"),
 ]
 
 

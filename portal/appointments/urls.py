@@ -4,4 +4,6 @@ from portal.appointments import views
 
 urlpatterns = [
     path("", views.index, name="appointments"),
+    path("book/", views.book, name="appointments-book"),
+    path("<int:pk>/cancel/", views.cancel, name="appointments-cancel"),
 ]

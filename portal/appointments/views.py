@@ -1,13 +1,138 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Appointments in the Client Portal ("Schedule appointments")."""
 
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clients.models import User
+from portal.appointments.models import Appointment, AppointmentType
+from portal.appointments.services import (
+    SlotTaken,
+    appointment_book,
+    appointment_cancel,
+    client_can_cancel,
+)
+from portal.appointments.slots import open_slots
 from portal_settings.enforcement import portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["appointments"]
+DAYS_PER_PAGE = 7
 
 
 @portal_section(SECTION.key)
 @require_GET
 def index(request):
-    return render(request, "portal/section_empty.html", {"section": SECTION})
+    now = timezone.now()
+    appointments = request.client.appointments.select_related("appointment_type", "provider")
+    upcoming = [
+        a for a in appointments if a.status == Appointment.Status.BOOKED and a.starts_at >= now
+    ]
+    past = [a for a in appointments if a not in upcoming][::-1]
+    context = {
+        "section": SECTION,
+        "upcoming": [(a, client_can_cancel(a, now=now)) for a in upcoming],
+        "past": past[:20],
+        "cutoff_hours": request.client.organization.cancellation_cutoff_hours,
+    }
+    return render(request, "portal/appointments/index.html", context)
+
+
+def _types(request):
+    return AppointmentType.objects.filter(organization=request.client.organization, active=True)
+
+
+@portal_section(SECTION.key)
+@require_http_methods(["GET", "POST"])
+def book(request):
+    organization = request.client.organization
+    types = list(_types(request))
+    chosen = next(
+        (t for t in types if str(t.pk) == request.GET.get("type", request.POST.get("type"))), None
+    )
+    status = 200
+    if request.method == "POST":
+        if chosen is None:
+            return render(
+                request, "400.html", {"exception": "Choose an appointment type."}, status=400
+            )
+        try:
+            provider_id, iso_start = request.POST["slot"].split("|", 1)
+            starts_at = datetime.fromisoformat(iso_start)
+            if starts_at.tzinfo is None:
+                raise ValueError
+            appointment = appointment_book(
+                client=request.client,
+                provider_id=int(provider_id),
+                appointment_type=chosen,
+                starts_at=starts_at,
+            )
+        except (KeyError, ValueError):
+            return render(
+                request,
+                "400.html",
+                {"exception": "That is not a slot. Nothing was booked."},
+                status=400,
+            )
+        except SlotTaken:
+            messages.error(request, "Sorry, that time was just taken. Please choose another.")
+            status = 409
+        else:
+            when = timezone.localtime(appointment.starts_at).strftime("%A %B %-d at %-I:%M %p")
+            messages.success(
+                request, f"Booked: {chosen.name} on {when}. A confirmation email is on its way."
+            )
+            return redirect("portal:appointments")
+
+    context = {"types": types, "chosen": chosen}
+    if chosen is not None:
+        try:
+            week = max(0, min(int(request.GET.get("week", 0)), 52))
+        except ValueError:
+            week = 0
+        today = timezone.localdate()
+        horizon = organization.booking_window_days
+        first_day = today + timedelta(days=week * DAYS_PER_PAGE)
+        days = max(0, min(DAYS_PER_PAGE, horizon - week * DAYS_PER_PAGE))
+        slots = open_slots(
+            organization=organization,
+            appointment_type=chosen,
+            now=timezone.now(),
+            first_day=first_day,
+            days=days,
+        )
+        providers = User.objects.in_bulk({s.provider_id for s in slots})
+        by_day: dict = {}
+        for slot in slots:
+            by_day.setdefault(timezone.localtime(slot.starts_at).date(), []).append(
+                (slot, providers[slot.provider_id])
+            )
+        context.update(
+            {
+                "by_day": sorted(by_day.items()),
+                "week": week,
+                "has_next": (week + 1) * DAYS_PER_PAGE < horizon,
+                "first_day": first_day,
+                "last_day": first_day + timedelta(days=max(days - 1, 0)),
+            }
+        )
+    return render(request, "portal/appointments/book.html", context, status=status)
+
+
+@portal_section(SECTION.key)
+@require_POST
+def cancel(request, pk):
+    appointment = get_object_or_404(Appointment, pk=pk, client=request.client)
+    try:
+        appointment_cancel(appointment=appointment, by=request.user, as_provider=False)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Your appointment was cancelled. A confirmation email is on its way."
+        )
+    return redirect("portal:appointments")

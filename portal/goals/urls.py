@@ -4,4 +4,5 @@ from portal.goals import views
 
 urlpatterns = [
     path("", views.index, name="goals"),
+    path("<int:pk>/complete/", views.toggle, name="goals-complete"),
 ]

@@ -1,0 +1,61 @@
+import zoneinfo
+
+from django import forms
+
+from clients.models import CURRENCIES, Organization
+from portal.appointments.models import AppointmentType, Availability
+
+
+class AvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = Availability
+        fields = ["weekday", "start_time", "end_time"]
+        widgets = {
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+            "end_time": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_time")
+            and data.get("end_time")
+            and data["end_time"] <= data["start_time"]
+        ):
+            raise forms.ValidationError("The end time must be after the start time.")
+        return data
+
+
+class AppointmentTypeForm(forms.ModelForm):
+    class Meta:
+        model = AppointmentType
+        fields = ["name", "duration_minutes", "description"]
+        labels = {"duration_minutes": "Length (minutes)"}
+
+    def clean_duration_minutes(self):
+        value = self.cleaned_data["duration_minutes"]
+        if not 5 <= value <= 480:
+            raise forms.ValidationError("Between 5 and 480 minutes.")
+        return value
+
+
+class PracticeForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
+    currency = forms.ChoiceField(choices=[(c, c) for c in CURRENCIES])
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "contact_email",
+            "time_zone",
+            "currency",
+            "cancellation_cutoff_hours",
+            "booking_window_days",
+        ]
+
+    def clean_booking_window_days(self):
+        value = self.cleaned_data["booking_window_days"]
+        if not 1 <= value <= 365:
+            raise forms.ValidationError("Between 1 and 365 days.")
+        return value

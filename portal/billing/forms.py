@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from portal.billing.gateways import CardError, parse_card
+
+
+class PayForm(forms.Form):
+    number = forms.CharField(
+        label="Card number",
+        max_length=23,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}),
+    )
+    expiry = forms.CharField(
+        label="Expiry (MM/YY)",
+        max_length=7,
+        widget=forms.TextInput(attrs={"autocomplete": "cc-exp", "placeholder": "MM/YY"}),
+    )
+    cvc = forms.CharField(
+        label="Security code",
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-csc"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                data["card"] = parse_card(
+                    data["number"], data["expiry"], data["cvc"], today=timezone.localdate()
+                )
+            except CardError as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+
+class InvoiceForm(forms.Form):
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(max_length=300, required=False, label="Note to the client (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].initial = timezone.localdate() + timedelta(days=14)
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.")
+        return due_on
+
+
+class LineForm(forms.Form):
+    description = forms.CharField(max_length=200)
+    quantity = forms.IntegerField(min_value=1, max_value=1000, initial=1)
+    unit_price = forms.DecimalField(
+        label="Unit price",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+LineFormSet = forms.formset_factory(
+    LineForm, extra=3, min_num=1, validate_min=True, max_num=50, validate_max=True
+)

@@ -1,0 +1,65 @@
+"""Packages in the provider app: what the practice offers, and what a client bought."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clients.access import provider_required
+from clients.selectors import client_with_settings_get
+from portal.packages.forms import PackageForm
+from portal.packages.models import Package
+from portal.packages.services import sessions_credited
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def package_list(request):
+    form = PackageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        package = form.save(commit=False)
+        package.organization = request.organization
+        package.save()
+        messages.success(
+            request,
+            f"“{package.name}” is "
+            + ("offered in the portal." if package.active else "saved, not offered yet."),
+        )
+        return redirect("provider:package-list")
+    packages = Package.objects.filter(organization=request.organization)
+    context = {"form": form, "packages": packages}
+    return render(
+        request, "portal/packages/provider_list.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def package_edit(request, package_pk):
+    package = get_object_or_404(Package, pk=package_pk, organization=request.organization)
+    form = PackageForm(request.POST or None, instance=package)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            f"“{package.name}” was saved. Earlier purchases keep the price they were bought at.",
+        )
+        return redirect("provider:package-list")
+    return render(
+        request,
+        "portal/packages/provider_edit.html",
+        {"form": form, "package": package},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@provider_required
+def client_packages(request, pk):
+    client = client_with_settings_get(organization=request.organization, pk=pk)
+    context = {
+        "client": client,
+        "active_tab": "packages",
+        "purchases": client.package_purchases.select_related("package", "invoice"),
+        "sessions": sessions_credited(client),
+    }
+    return render(request, "portal/packages/provider_client.html", context)
