@@ -86,7 +86,156 @@ def _program(organization, provider):
     return program
 
 
-def seed_sections(*, organization, provider) -> None:
+def _money_and_time(*, organization, provider, admin, casey, ana) -> None:
+    import datetime as dt
+    import uuid
+    import zoneinfo
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from portal.appointments.models import Appointment, AppointmentType, Availability
+    from portal.billing.gateways import parse_card
+    from portal.billing.models import Invoice
+    from portal.billing.services import Line, invoice_create, invoice_pay
+    from portal.goals.models import Goal
+    from portal.goals.services import goal_create, goal_set_complete
+    from portal.journal.models import JournalEntry
+    from portal.journal.services import journal_entry_create
+    from portal.packages.models import Package, PackagePurchase
+    from portal.packages.services import package_purchase
+
+    today = timezone.localdate()
+    card = parse_card("4242424242424242", "12/40", "123")
+    if not Invoice.objects.filter(client=casey).exists():
+        paid = invoice_create(
+            actor=provider,
+            client=casey,
+            lines=[Line("Initial consultation", 1, Decimal("120.00"))],
+            due_on=today,
+            issued_on=today - dt.timedelta(days=20),
+        )
+        invoice_pay(invoice=paid, card=card)
+        invoice_create(
+            actor=provider,
+            client=casey,
+            lines=[
+                Line("Follow-up session", 1, Decimal("80.00")),
+                Line("Meal plan", 1, Decimal("15.50")),
+            ],
+            due_on=today + dt.timedelta(days=14),
+        )
+    if not Invoice.objects.filter(client=ana).exists():
+        invoice_create(
+            actor=provider,
+            client=ana,
+            lines=[Line("Follow-up session", 2, Decimal("80.00"))],
+            due_on=today + dt.timedelta(days=7),
+        )
+
+    kinds = {}
+    for name, minutes in (("Initial consultation", 60), ("Follow-up", 30)):
+        kinds[name], _ = AppointmentType.objects.get_or_create(
+            organization=organization, name=name, defaults={"duration_minutes": minutes}
+        )
+    if not Availability.objects.filter(organization=organization).exists():
+        for weekday in range(5):
+            Availability.objects.create(
+                organization=organization,
+                provider=provider,
+                weekday=weekday,
+                start_time=dt.time(9),
+                end_time=dt.time(17),
+            )
+        for weekday in (1, 3):
+            Availability.objects.create(
+                organization=organization,
+                provider=admin,
+                weekday=weekday,
+                start_time=dt.time(13),
+                end_time=dt.time(18),
+            )
+    if not Appointment.objects.filter(client=casey).exists():
+        zone = zoneinfo.ZoneInfo(organization.time_zone)
+        day = today + dt.timedelta(days=2)
+        while day.weekday() > 4:
+            day += dt.timedelta(days=1)
+        starts = dt.datetime.combine(day, dt.time(10), tzinfo=zone)
+        Appointment.objects.create(
+            organization=organization,
+            client=casey,
+            provider=provider,
+            appointment_type=kinds["Follow-up"],
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=30),
+        )
+        past = dt.datetime.combine(today - dt.timedelta(days=12), dt.time(9), tzinfo=zone)
+        Appointment.objects.create(
+            organization=organization,
+            client=casey,
+            provider=provider,
+            appointment_type=kinds["Initial consultation"],
+            starts_at=past,
+            ends_at=past + dt.timedelta(minutes=60),
+        )
+
+    for name, price, sessions, description in (
+        (
+            "Three-session pack",
+            "240.00",
+            3,
+            "Three follow-up sessions, to use within three months.",
+        ),
+        ("Six-session pack", "450.00", 6, "Six follow-up sessions at a lower price per session."),
+    ):
+        Package.objects.get_or_create(
+            organization=organization,
+            name=name,
+            defaults={
+                "price": Decimal(price),
+                "sessions_included": sessions,
+                "description": description,
+            },
+        )
+    if not PackagePurchase.objects.filter(client=ana).exists():
+        package_purchase(
+            client=ana,
+            package=Package.objects.get(organization=organization, name="Three-session pack"),
+            card=card,
+            request_token=uuid.uuid4(),
+        )
+
+    if not Goal.objects.filter(client=casey).exists():
+        goal_create(
+            actor=casey.user,
+            client=casey,
+            title="Eat breakfast before school",
+            target_date=today + dt.timedelta(days=30),
+        )
+        done = goal_create(actor=provider, client=casey, title="Bed by 10:30 pm on school nights")
+        goal_set_complete(goal=done, complete=True)
+        goal_create(
+            actor=provider,
+            client=casey,
+            title="Walk 20 minutes after school",
+            target_date=today + dt.timedelta(days=60),
+        )
+    if not JournalEntry.objects.filter(client=casey).exists():
+        for days_ago, category, text in (
+            (3, "food", "Oats with berries, a sandwich and soup."),
+            (2, "mood", "Tired in the morning, better after lunch."),
+            (1, "activity", "Walked home from school: 25 minutes."),
+            (0, "note", "Remember to ask about the sleep diary."),
+        ):
+            journal_entry_create(
+                client=casey,
+                entry_date=today - dt.timedelta(days=days_ago),
+                category=category,
+                text=text,
+            )
+
+
+def seed_sections(*, organization, provider, admin=None) -> None:
     casey = Client.objects.get(user__email="client@demo.test")
     ana = Client.objects.get(user__email="ana.lopez@demo.test")
 
@@ -145,3 +294,7 @@ def seed_sections(*, organization, provider) -> None:
         enrollment = enroll(actor=provider, program=program, client=casey)
     if not ModuleCompletion.objects.filter(enrollment=enrollment).exists():
         module_complete(enrollment=enrollment, module=program.modules.first())
+
+    _money_and_time(
+        organization=organization, provider=provider, admin=admin or provider, casey=casey, ana=ana
+    )

@@ -108,12 +108,11 @@ def book(request):
         providers = User.objects.in_bulk({s.provider_id for s in slots})
         by_day: dict = {}
         for slot in slots:
-            by_day.setdefault(timezone.localtime(slot.starts_at).date(), []).append(
-                (slot, providers[slot.provider_id])
-            )
+            day = by_day.setdefault(timezone.localtime(slot.starts_at).date(), {})
+            day.setdefault(providers[slot.provider_id], []).append(slot)
         context.update(
             {
-                "by_day": sorted(by_day.items()),
+                "by_day": [(d, list(people.items())) for d, people in sorted(by_day.items())],
                 "week": week,
                 "has_next": (week + 1) * DAYS_PER_PAGE < horizon,
                 "first_day": first_day,

@@ -3,10 +3,40 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clients.models import Client, ClientGroup, Membership, Organization, User
-from portal.models import CarePlan, Document, Enrollment, FormAssignment, ModuleCompletion
+from portal.models import (
+    Appointment,
+    AppointmentType,
+    Availability,
+    CarePlan,
+    Document,
+    Enrollment,
+    FormAssignment,
+    Goal,
+    Invoice,
+    JournalEntry,
+    ModuleCompletion,
+    Package,
+    PackagePurchase,
+    Payment,
+)
 from portal_settings.models import AuditEntry, PortalSettings
 
-SECTION_MODELS = (Document, FormAssignment, CarePlan, Enrollment, ModuleCompletion)
+SECTION_MODELS = (
+    Document,
+    FormAssignment,
+    CarePlan,
+    Enrollment,
+    ModuleCompletion,
+    Invoice,
+    Payment,
+    AppointmentType,
+    Availability,
+    Appointment,
+    Package,
+    PackagePurchase,
+    Goal,
+    JournalEntry,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -100,7 +100,7 @@ class Command(BaseCommand):
         )
         ana = Client.objects.get(user__email="ana.lopez@demo.test")
         _apply(provider, ana, {"journal": False}, "Prefers to share notes in session")
-        seed_sections(organization=org, provider=provider)
+        seed_sections(organization=org, provider=provider, admin=admin)
 
         self.stdout.write(self.style.SUCCESS(f"Demo practice {PRACTICE!r} is ready."))
         self.stdout.write(
