@@ -29,6 +29,15 @@ test: venv
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
+# make bench: PostgreSQL and Redis on 127.0.0.1 (as on these machines), wrk from Debian.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cps_bench
+bench: venv
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'cps_bench'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE cps_bench"
+	redis-cli -h 127.0.0.1 ping >/dev/null
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/1 $(PY) -m benchmarks.run
+
 lint: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

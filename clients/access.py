@@ -5,6 +5,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from clients.middleware import activate_practice_timezone
+
 
 def membership_of(user):
     """The user's provider membership, or None (clients, staff without a practice, anonymous)."""
@@ -30,6 +32,7 @@ def provider_required(view):
             raise PermissionDenied("This page is for the practice's providers.")
         request.membership = membership
         request.organization = membership.organization
+        activate_practice_timezone(membership.organization)
         return view(request, *args, **kwargs)
 
     wrapper.provider_view = True

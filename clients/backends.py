@@ -1,14 +1,14 @@
 from django.contrib.auth.backends import ModelBackend
 
-from clients.models import User
+from clients.identity import load_user
 
 
 class EmailBackend(ModelBackend):
-    """Django's model backend, loading a provider's practice with the user in the same query."""
+    """Django's model backend; a signed-in request's user arrives with a provider's practice or
+    a client's portal settings, in one query (clients.identity)."""
 
     def get_user(self, user_id):
-        try:
-            user = User._default_manager.select_related("membership__organization").get(pk=user_id)
-        except User.DoesNotExist:
+        user = load_user(user_id)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

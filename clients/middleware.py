@@ -3,11 +3,17 @@ import zoneinfo
 from django.utils import timezone
 
 
-class PracticeTimezoneMiddleware:
-    """Show times in the practice's time zone (they are stored in UTC).
+def activate_practice_timezone(organization) -> None:
+    """Show times in the practice's time zone for the rest of this request (stored in UTC)."""
+    timezone.activate(zoneinfo.ZoneInfo(organization.time_zone))
 
-    Runs its view hook after PortalAccessMiddleware, which has loaded the portal's client; a
-    provider's practice came with the user. Neither costs a query here.
+
+class PracticeTimezoneMiddleware:
+    """Undo activate_practice_timezone when the request ends.
+
+    The zone is activated where the practice is known anyway (the portal's access middleware,
+    provider_required), so this middleware never loads the user itself: a request that does not
+    need the user, like a static file or the sign-in page, does not pay for it.
     """
 
     def __init__(self, get_response):
@@ -18,14 +24,3 @@ class PracticeTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        organization = None
-        client = getattr(request, "client", None)
-        if client is not None:
-            organization = client.organization
-        elif request.user.is_authenticated:
-            membership = getattr(request.user, "membership", None)
-            organization = membership.organization if membership else None
-        if organization is not None:
-            timezone.activate(zoneinfo.ZoneInfo(organization.time_zone))

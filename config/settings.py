@@ -149,7 +149,26 @@ PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 60 * 60)
 # Days a client's invitation link stays valid.
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 
-# --- Sessions and cookies ---------------------------------------------------------------------
+# --- Cache and sessions -----------------------------------------------------------------------
+
+# With REDIS_URL (e.g. redis://127.0.0.1:6379/0) the cache is shared by every app server, and
+# sessions are read from it (write-through to the database, so a Redis restart signs nobody
+# out; if Redis is down, sessions fall back to the database). Without it: LocMem and database
+# sessions, which need nothing running.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ReusingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cps"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    SESSION_ENGINE = "config.sessions"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,5 @@ def portal(request):
     match = request.resolver_match
     return {
         "portal_sections": effective.enabled_sections,
-        "portal_client": request.client,
         "portal_current_section": section_tag(match.func) if match else None,
     }

@@ -7,6 +7,7 @@ is one row, seen by every client at their next request.
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import QuerySet
 
@@ -48,10 +49,13 @@ class Sources:
 class EffectiveSettings(Mapping):
     """Every section's Resolution for one target, in registry order."""
 
-    __slots__ = ("_by_key",)
+    __slots__ = ("_by_key", "enabled_keys", "enabled_sections")
 
     def __init__(self, resolutions: Iterable[Resolution]):
         self._by_key = {r.section.key: r for r in resolutions}
+        # Immutable, so a resolution can be shared by every request with the same settings.
+        self.enabled_sections = tuple(r.section for r in self._by_key.values() if r.enabled)
+        self.enabled_keys = tuple(section.key for section in self.enabled_sections)
 
     def __getitem__(self, key: str) -> Resolution:
         return self._by_key[key]
@@ -66,10 +70,6 @@ class EffectiveSettings(Mapping):
         """Deny by default: a key the registry does not know is never allowed."""
         resolution = self._by_key.get(key)
         return resolution is not None and resolution.enabled
-
-    @property
-    def enabled_sections(self) -> list[Section]:
-        return [r.section for r in self._by_key.values() if r.enabled]
 
 
 def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
@@ -133,8 +133,47 @@ def client_with_settings(**lookup) -> Client:
 
 
 def effective_settings_for_client(*, client: Client) -> EffectiveSettings:
-    """For a client loaded by client_with_settings (or with CLIENT_SETTINGS_RELATED)."""
-    return resolve(sources_for_client(client))
+    """For a client loaded by client_with_settings (or with CLIENT_SETTINGS_RELATED).
+
+    Every portal request resolves its client's settings; the result depends only on the three
+    levels' values (and the group's name), so it is computed once per distinct combination.
+    """
+    sources = sources_for_client(client)
+    return _resolve_memo(
+        tuple(sorted(sources.organization.items())),
+        None if sources.group is None else tuple(sorted(sources.group.items())),
+        sources.group_name,
+        tuple(sorted((sources.client or {}).items())),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _resolve_memo(organization, group, group_name, client) -> EffectiveSettings:
+    return resolve(
+        Sources(
+            organization=dict(organization),
+            group=None if group is None else dict(group),
+            group_name=group_name,
+            client=dict(client),
+        )
+    )
+
+
+# select_related paths for resolving many clients of known practices (see resolve_loaded).
+BULK_RELATED = ("group", "group__portal_settings", "portal_settings")
+
+
+def resolve_loaded(client: Client, organization_values: Mapping[str, bool]) -> EffectiveSettings:
+    """A client loaded with BULK_RELATED, its practice's default values given: no query."""
+    group = client.group if client.group_id else None
+    return resolve(
+        Sources(
+            organization=organization_values,
+            group=_values(group) if group is not None else None,
+            group_name=group.name if group is not None else "",
+            client=_values(client),
+        )
+    )
 
 
 def effective_settings_for_clients(
@@ -146,24 +185,13 @@ def effective_settings_for_clients(
     practice defaults of the practices they belong to.
     """
     if isinstance(clients, QuerySet):
-        rows = list(clients.select_related("group", "group__portal_settings", "portal_settings"))
+        rows = list(clients.select_related(*BULK_RELATED))
     else:
         ids = [client.pk for client in clients]
-        rows = list(
-            Client.objects.filter(pk__in=ids).select_related(
-                "group", "group__portal_settings", "portal_settings"
-            )
-        )
+        rows = list(Client.objects.filter(pk__in=ids).select_related(*BULK_RELATED))
     defaults = organization_defaults({client.organization_id for client in rows})
     return {
-        client.pk: resolve(
-            Sources(
-                organization=defaults.get(client.organization_id, {}),
-                group=_values(client.group) if client.group_id else None,
-                group_name=client.group.name if client.group_id else "",
-                client=_values(client),
-            )
-        )
+        client.pk: resolve_loaded(client, defaults.get(client.organization_id, {}))
         for client in rows
     }
 

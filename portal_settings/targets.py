@@ -108,4 +108,8 @@ class Target:
         return f"o{_version(self.obj)}"
 
     def lock_row(self) -> PortalSettings | None:
-        return PortalSettings.objects.select_for_update().filter(**self.row_lookup).first()
+        row = PortalSettings.objects.select_for_update().filter(**self.row_lookup).first()
+        if row is not None and self.level != Level.ORGANIZATION:
+            # The signal that invalidates identity copies needs the target; it is in hand.
+            setattr(row, self.level, self.obj)
+        return row

@@ -7,20 +7,25 @@ confirmation message) and through htmx (the panel is swapped with the confirmati
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from clients.access import provider_required
+from clients.access import practice_admin_required, provider_required
 from clients.models import Client, ClientGroup
 from portal_settings.audit import history_for
 from portal_settings.forms import SettingsInputError, parse_settings_post
 from portal_settings.models import Level
+from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.resolver import CLIENT_SETTINGS_RELATED
+from portal_settings.sections import SECTIONS
 from portal_settings.services import StaleSettingsError, portal_settings_update
 from portal_settings.targets import Target
 
 HISTORY_PER_PAGE = 20
+REPORT_PER_PAGE = 50
 
 
 def describe(changes) -> str:
@@ -143,3 +148,41 @@ def organization_settings(request):
     return _settings_page(
         request, target=target, can_edit=request.membership.is_practice_admin, context={}
     )
+
+
+@require_GET
+@practice_admin_required
+def report(request):
+    """Every active client and section, a page at a time; the CSV has them all."""
+    groups = ClientGroup.objects.filter(organization=request.organization)
+    group = _report_group(request, groups)
+    clients = active_clients(organization=request.organization, group=group)
+    page = Paginator(clients, REPORT_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(report_rows(organization=request.organization, clients=page.object_list))
+    context = {"groups": groups, "group": group, "page": page, "rows": rows, "sections": SECTIONS}
+    return render(request, "portal_settings/report.html", context)
+
+
+@require_GET
+@practice_admin_required
+def report_csv(request):
+    group = _report_group(request, ClientGroup.objects.filter(organization=request.organization))
+    clients = active_clients(organization=request.organization, group=group)
+    response = StreamingHttpResponse(
+        csv_lines(organization=request.organization, clients=clients),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"portal-settings-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report_group(request, groups):
+    """The group filter: none, or one of this practice's groups (anything else is a 404)."""
+    value = request.GET.get("group", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("No such group.")
+    return get_object_or_404(groups, pk=int(value))

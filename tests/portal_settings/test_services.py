@@ -169,3 +169,26 @@ def test_a_target_cannot_have_two_rows(client_record):
     PortalSettings.objects.create(client=client_record)
     with pytest.raises(IntegrityError), transaction.atomic():
         PortalSettings.objects.create(client=client_record)
+
+
+def _writes(queries) -> int:
+    verbs = ("INSERT", "UPDATE", "DELETE")
+    return sum(q["sql"].lstrip().upper().startswith(verbs) for q in queries)
+
+
+@pytest.mark.parametrize("level", ["organization", "group"])
+def test_writes_do_not_depend_on_the_number_of_clients(practice_admin, organization, group, level):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = organization if level == "organization" else group
+    counts = []
+    for new_clients in (1, 99):  # 1 client, then 100
+        for _ in range(new_clients):
+            ClientFactory(organization=organization, group=group)
+        with CaptureQueriesContext(connection) as captured:
+            save(practice_admin, target, {"billing": False, "goals": False})
+            save(practice_admin, target, {"billing": True, "goals": True})
+        counts.append(_writes(captured.captured_queries))
+    # each save: one statement for the settings row, one for its two audit rows
+    assert counts == [4, 4]

@@ -1,0 +1,345 @@
+"""`make bench`: throughput and latency of the portal and the settings pages, side by side.
+
+Serves the app with gunicorn (2 workers) twice: as configured (benchmarks.settings) and with
+the enforcement middleware and tab lookup removed (benchmarks.settings_noenforce), signs in a
+client and a provider, drives load with wrk from a second process on loopback, and prints a
+Markdown table. Then times the Portal settings report at 1,000, 10,000 and 100,000 clients.
+Needs PostgreSQL (DATABASE_URL) and, for cached sessions, Redis (REDIS_URL); the Makefile
+target provides both.
+"""
+
+import http.cookiejar
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+sys.path.insert(0, str(ROOT))
+
+SERVERS = {
+    "app": ("benchmarks.settings", 8801),
+    "noenforce": ("benchmarks.settings_noenforce", 8802),
+}
+DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+
+
+def setup_django():
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit(
+            "make bench needs PostgreSQL: set DATABASE_URL=postgres://... (the Makefile does)."
+        )
+
+
+def manage(*args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True, env={**os.environ})
+
+
+def start_server(settings_module, port):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    sys.exit(f"gunicorn on port {port} did not start")
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+def sign_in(port, email, password):
+    """A real sign-in over HTTP; returns the cookies as a Cookie header value and the CSRF token."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"http://127.0.0.1:{port}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": email, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    opener.open(f"http://127.0.0.1:{port}/accounts/login/", data)
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        sys.exit(f"could not sign in as {email}")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items()), cookies["csrftoken"]
+
+
+def check(port, path, cookie, expect):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback only)
+        body = response.read().decode()
+        if response.status != 200 or expect not in body:
+            sys.exit(f"{path} on {port} did not serve the expected page (status {response.status})")
+
+
+UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output: str) -> dict:
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        return float(match.group(1)) * UNIT[match.group(2)]
+
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(map(int, socket.groups())) if socket else 0
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": errors,
+        "requests": requests,
+    }
+
+
+def wrk(
+    url,
+    cookie,
+    *,
+    threads=2,
+    connections=CONNECTIONS,
+    duration=DURATION,
+    script=None,
+    script_args=(),
+):
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "-H",
+        f"Cookie: {cookie}",
+    ]
+    if script:
+        command += ["-s", str(script)]
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def median_of(results):
+    return {
+        "rps": statistics.median(r["rps"] for r in results),
+        "p50": statistics.median(r["p50"] for r in results),
+        "p99": statistics.median(r["p99"] for r in results),
+        "errors": sum(r["errors"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+    }
+
+
+def save_targets(data):
+    """Each SAVE client's current form version, and the form fields of its other sections."""
+    from portal_settings.sections import SECTIONS
+    from portal_settings.targets import Target
+
+    pairs, body = [], ""
+    for client in data["save_clients"]:
+        target = Target.of(client).reload()
+        effective = target.effective()
+        body = "&".join(
+            f"section-{s.key}=on"
+            for s in SECTIONS
+            if s.key != "billing" and effective[s.key].enabled
+        )
+        billing = "1" if effective["billing"].enabled else "0"
+        pairs.append(f"{client.pk}:{billing}:{target.version_token()}")
+    return body, pairs
+
+
+def time_report(organization, label):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal_settings.report import active_clients, csv_lines
+
+    best, queries, rows = None, 0, 0
+    for _ in range(2):
+        clients = active_clients(organization=organization)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            lines = sum(1 for _ in csv_lines(organization=organization, clients=clients))
+            elapsed = time.perf_counter() - started
+        rows = lines - 1  # the header
+        best = elapsed if best is None else min(best, elapsed)
+        queries = len(captured.captured_queries)
+    return label, rows, best, queries
+
+
+def _first(path: str, prefix: str) -> str:
+    try:
+        with open(path) as lines:
+            return next(line for line in lines if line.startswith(prefix))
+    except (OSError, StopIteration):
+        return ""
+
+
+def machine() -> str:
+    from django.db import connection
+
+    cpu = _first("/proc/cpuinfo", "model name").split(":", 1)[-1].strip() or "unknown CPU"
+    memory_kb = _first("/proc/meminfo", "MemTotal").split()[1:2]
+    memory = f", {int(memory_kb[0]) / 1024 / 1024:.0f} GiB" if memory_kb else ""
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    postgres = connection.cursor().connection.info.server_version // 10000
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; Python {platform.python_version()}; "
+        f"PostgreSQL {postgres}; {wrk_version.splitlines()[0].split(' [')[0]}"
+    )
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk (the Makefile does).")
+    setup_django()
+    manage("migrate", "--noinput", "-v0")
+    manage("collectstatic", "--noinput", "-v0")
+    from benchmarks import dataset
+
+    started = time.perf_counter()
+    data = dataset.build()
+    print(f"Data set ready in {time.perf_counter() - started:.1f} s.", flush=True)
+
+    servers = {name: start_server(module, port) for name, (module, port) in SERVERS.items()}
+    try:
+        app, bare = (f"http://127.0.0.1:{SERVERS[n][1]}" for n in ("app", "noenforce"))
+        client_cookie, _ = sign_in(SERVERS["app"][1], dataset.CLIENT_EMAIL, dataset.PASSWORD)
+        provider_cookie, csrf = sign_in(SERVERS["app"][1], dataset.PROVIDER_EMAIL, dataset.PASSWORD)
+        settings_path = f"/clients/{data['client'].pk}/settings/portal/"
+        check(SERVERS["app"][1], "/portal/", client_cookie, "Welcome, Bench")
+        check(SERVERS["noenforce"][1], "/portal/", client_cookie, "Welcome")
+        check(SERVERS["app"][1], settings_path, provider_cookie, "Client Portal Settings")
+
+        scenarios = {
+            "1. Bare Django view, same middleware minus enforcement (ceiling)": (
+                f"{bare}/bench/bare/",
+                client_cookie,
+            ),
+            "2. Portal home, client with mixed settings": (f"{app}/portal/", client_cookie),
+            "3. Portal home, enforcement and tab lookup removed": (
+                f"{bare}/portal/",
+                client_cookie,
+            ),
+        }
+        for url, cookie in scenarios.values():  # warm every worker up
+            wrk(url, cookie, duration=2)
+        rounds = {name: [] for name in scenarios}
+        for _ in range(ROUNDS):  # interleaved, so drift in the machine hits all three alike
+            for name, (url, cookie) in scenarios.items():
+                rounds[name].append(wrk(url, cookie))
+        results = {name: median_of(runs) for name, runs in rounds.items()}
+
+        results["4. Client Portal Settings page (provider, one client)"] = wrk(
+            f"{app}{settings_path}", provider_cookie
+        )
+        body, pairs = save_targets(data)
+        results["5. SAVE of that form (POST through htmx, a box on and off)"] = wrk(
+            f"{app}/",
+            provider_cookie,
+            threads=len(pairs),
+            connections=len(pairs),
+            script=ROOT / "benchmarks" / "save.lua",
+            script_args=[csrf, body, *pairs],
+        )
+    finally:
+        for process in servers.values():
+            stop(process)
+
+    reports = [
+        time_report(data["small"], "1,000 clients"),
+        time_report(data["main"], "10,000 clients"),
+        time_report(data["large"], "100,000 clients"),
+    ]
+
+    print()
+    print(f"Machine: {machine()}.")
+    print(
+        f"gunicorn 2 sync workers per server; wrk {CONNECTIONS} connections, {DURATION} s per run; "
+        f"scenarios 1-3 are the median of {ROUNDS} interleaved runs.\n"
+    )
+    print("| scenario | requests/s | p50 latency | p99 latency | errors |")
+    print("|---|---:|---:|---:|---:|")
+    for name, r in results.items():
+        rate = 100 * r["errors"] / r["requests"] if r["requests"] else 0
+        errors = f"{rate:.2f}% ({r['errors']}/{r['requests']})"
+        print(f"| {name} | {r['rps']:,.0f} | {r['p50']:.2f} ms | {r['p99']:.2f} ms | {errors} |")
+    # Ratios of each round's neighbouring runs, then their median: the runs of one round are
+    # seconds apart, so slow drift in a shared machine cancels out.
+    bare_runs, home_runs, without_runs = rounds.values()
+    enforcement = statistics.median(
+        h["rps"] / w["rps"] for h, w in zip(home_runs, without_runs, strict=True)
+    )
+    ceiling = statistics.median(
+        h["rps"] / b["rps"] for h, b in zip(home_runs, bare_runs, strict=True)
+    )
+    print()
+    paired = f"median of {ROUNDS} paired rounds"
+    print(f"Price of enforcement, requests/s of 2 / 3 ({paired}): **{enforcement:.3f}**")
+    print(f"Portal home against the bare-view ceiling, 2 / 1 ({paired}): **{ceiling:.3f}**")
+    print(
+        "Per round, 2/3: "
+        + ", ".join(
+            f"{h['rps'] / w['rps']:.3f}" for h, w in zip(home_runs, without_runs, strict=True)
+        )
+        + "; 2/1: "
+        + ", ".join(f"{h['rps'] / b['rps']:.3f}" for h, b in zip(home_runs, bare_runs, strict=True))
+    )
+    print()
+    print(
+        "| Portal settings report (CSV, every active client x 9 sections) | rows | time | queries |"
+    )
+    print("|---|---:|---:|---:|")
+    for label, rows, seconds, queries in reports:
+        print(f"| {label} | {rows:,} | {seconds * 1000:,.0f} ms | {queries} |")
+    ratio = reports[2][2] / reports[1][2]
+    print(f"\nGrowth from 10,000 to 100,000 clients: {ratio:.1f}x the time for 10x the clients.")
+
+
+if __name__ == "__main__":
+    main()
