@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", account_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<str:token>/", account_views.invitation_accept, name="invitation"),
+    path("password/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("password-reset/", account_views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",

@@ -5,6 +5,8 @@ providers are referenced by the audit trail. A staff member who is not a superus
 the records of their own practice.
 """
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -12,7 +14,7 @@ from django.db.models import Q
 
 from clients import services
 from clients.access import membership_of
-from clients.models import Client, ClientGroup, Membership, Organization, User
+from clients.models import AccessRefusal, Client, ClientGroup, Membership, Organization, User
 from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
 
 
@@ -179,3 +181,71 @@ class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
         for client in queryset:
             services.client_restore(actor=request.user, client=client)
         messages.success(request, f"Restored {len(queryset)} client(s).")
+
+
+@admin.register(AccessRefusal)
+class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
+    """The security log, read-only."""
+
+    list_display = [
+        "created_at",
+        "user_label",
+        "organization",
+        "reason",
+        "method",
+        "path",
+        "ip_address",
+    ]
+    list_filter = ["reason", "organization"]
+    search_fields = ["user_label", "path", "detail"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        organization = self.staff_organization(request)
+        if organization is None:
+            return queryset.none()
+        return queryset.filter(Q(organization=organization) | Q(target_organization=organization))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Failed sign-ins (django-axes). Unlock with the action; staff see their practice's only."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    readonly_fields = [f.name for f in AccessAttempt._meta.fields]
+    actions = ["unlock"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        membership = membership_of(request.user)
+        if membership is None:
+            return queryset.none()
+        emails = User.objects.filter(
+            Q(membership__organization=membership.organization_id)
+            | Q(client__organization=membership.organization_id)
+        ).values_list("email", flat=True)
+        return queryset.filter(username__in=emails)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Unlock the selected accounts and addresses")
+    def unlock(self, request, queryset):
+        for attempt in queryset:
+            reset(ip=attempt.ip_address, username=attempt.username)
+        messages.success(request, "Unlocked.")

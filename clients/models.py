@@ -326,3 +326,49 @@ class Invitation(models.Model):
             .filter(token_hash=_hash_token(token))
             .first()
         )
+
+
+class AccessRefusal(models.Model):
+    """A refused request: who, what, why and when (UTC). The practice's security log."""
+
+    class Reason(models.TextChoices):
+        SECTION_OFF = "section_off", "Portal section not allowed"
+        UNTAGGED = "untagged", "Portal page without a section"
+        WRONG_ROLE = "wrong_role", "Not allowed for this role"
+        OTHER_PRACTICE = "other_practice", "Record of another practice or client"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user_label = models.CharField(max_length=300)
+    # The asker's practice, and the practice the record they reached for belongs to (if known).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target_organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"]),
+            models.Index(fields=["target_organization", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_label}: {self.reason} {self.path}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The security log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The security log is append-only.")

@@ -1,9 +1,9 @@
 """Reads the provider pages share. Each takes the provider's organization: no unscoped reads."""
 
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from clients.models import Client, ClientGroup, Organization
+from clients.security import scoped_get_or_404
 
 
 def client_list(*, organization: Organization, archived: bool = False, query: str = "") -> QuerySet:
@@ -24,7 +24,7 @@ def client_list(*, organization: Organization, archived: bool = False, query: st
 
 def client_get(*, organization: Organization, pk: int) -> Client:
     """One client of the practice; another practice's client is a 404, not a 403."""
-    return get_object_or_404(
+    return scoped_get_or_404(
         Client.objects.select_related("user", "group", "organization"),
         organization=organization,
         pk=pk,
@@ -35,7 +35,7 @@ def client_with_settings_get(*, organization: Organization, pk: int) -> Client:
     """One client of the practice with all three levels of its portal settings: one query."""
     from portal_settings.resolver import CLIENT_SETTINGS_RELATED
 
-    return get_object_or_404(
+    return scoped_get_or_404(
         Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
         organization=organization,
         pk=pk,
@@ -49,4 +49,4 @@ def group_list(*, organization: Organization) -> QuerySet:
 
 
 def group_get(*, organization: Organization, pk: int) -> ClientGroup:
-    return get_object_or_404(ClientGroup, organization=organization, pk=pk)
+    return scoped_get_or_404(ClientGroup, organization=organization, pk=pk)

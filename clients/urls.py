@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import security_views, views
 
 app_name = "clients"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("clients/<int:pk>/restore/", views.client_restore, name="restore"),
     path("clients/<int:pk>/invite/", views.client_invite, name="invite"),
     path("clients/<int:pk>/portal-login/", views.client_portal_login, name="portal-login"),
+    path("reports/security/", security_views.security_log, name="security-log"),
+    path("reports/lockouts/", security_views.lockouts, name="lockouts"),
+    path("reports/lockouts/unlock/", security_views.unlock, name="unlock"),
     path("groups/", views.group_list, name="groups"),
     path("groups/new/", views.group_create, name="group-create"),
     path("groups/<int:pk>/", views.group_detail, name="group-detail"),

@@ -14,8 +14,8 @@ from portal_settings.resolver import effective_settings_for_client
 CLIENTS_PER_PAGE = 25
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_list(request):
     archived = request.GET.get("status") == "archived"
     query = request.GET.get("q", "").strip()[:100]
@@ -30,8 +30,8 @@ def client_list(request):
     return render(request, template, context)
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_create(request):
     form = ClientForm(request.POST or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
@@ -54,8 +54,8 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_detail(request, pk):
     client = selectors.client_with_settings_get(organization=request.organization, pk=pk)
     context = {
@@ -67,8 +67,8 @@ def client_detail(request, pk):
     return render(request, "clients/client_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_edit(request, pk):
     client = selectors.client_get(organization=request.organization, pk=pk)
     initial = {
@@ -89,8 +89,8 @@ def client_edit(request, pk):
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_archive(request, pk):
     client = selectors.client_get(organization=request.organization, pk=pk)
     if request.method == "POST":
@@ -104,8 +104,8 @@ def client_archive(request, pk):
     return render(request, "clients/client_archive.html", {"client": client})
 
 
-@require_POST
 @provider_required
+@require_POST
 def client_restore(request, pk):
     client = selectors.client_get(organization=request.organization, pk=pk)
     services.client_restore(actor=request.user, client=client)
@@ -113,8 +113,8 @@ def client_restore(request, pk):
     return redirect(client)
 
 
-@require_POST
 @provider_required
+@require_POST
 def client_invite(request, pk):
     client = selectors.client_get(organization=request.organization, pk=pk)
     try:
@@ -128,15 +128,15 @@ def client_invite(request, pk):
     return redirect(client)
 
 
-@require_GET
 @provider_required
+@require_GET
 def group_list(request):
     groups = selectors.group_list(organization=request.organization)
     return render(request, "clients/group_list.html", {"groups": groups})
 
 
-@require_http_methods(["GET", "POST"])
 @practice_admin_required
+@require_http_methods(["GET", "POST"])
 def group_create(request):
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -152,16 +152,16 @@ def group_create(request):
     return render(request, "clients/group_form.html", {"form": form})
 
 
-@require_GET
 @provider_required
+@require_GET
 def group_detail(request, pk):
     group = selectors.group_get(organization=request.organization, pk=pk)
     members = selectors.client_list(organization=request.organization).filter(group=group)
     return render(request, "clients/group_detail.html", {"group": group, "members": members})
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_portal_login(request, pk):
     """Turn the client's portal login on or off (GET shows what turning it off does)."""
     client = selectors.client_get(organization=request.organization, pk=pk)

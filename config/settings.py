@@ -6,6 +6,7 @@ app runs on SQLite at var/db.sqlite3 with a LocMem cache and console email, whic
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
     "clients",
     "portal_settings",
     "portal",
@@ -74,14 +76,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "clients.session_timeout.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "clients.security.RefusalLogMiddleware",
     "portal_settings.enforcement.PortalAccessMiddleware",
     "clients.middleware.PracticeTimezoneMiddleware",
 ]
@@ -131,7 +137,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth -------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "clients.User"
-AUTHENTICATION_BACKENDS = ["clients.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "clients.backends.EmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -173,7 +183,56 @@ else:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 12)
+SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60)
+
+# Idle timeouts (clients default to 30 minutes, as providers do) and an absolute lifetime.
+SESSION_IDLE_TIMEOUT_CLIENT = env_int("SESSION_IDLE_TIMEOUT_CLIENT", 30 * 60)
+SESSION_IDLE_TIMEOUT_PROVIDER = env_int("SESSION_IDLE_TIMEOUT_PROVIDER", 30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60)
+
+# --- Sign-in throttling (django-axes) ---------------------------------------------------------
+
+# After AXES_FAILURE_LIMIT failed sign-ins, the account and (separately) the address are locked
+# for AXES_COOLOFF_MINUTES; a practice admin (Report > Sign-in lockouts) or staff (the admin)
+# can unlock earlier.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "clients.security.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Its admin would show every practice's sign-in attempts to every staff member; ours is scoped.
+AXES_ENABLE_ADMIN = False
+# The address a lockout counts against. With no proxy in front (the default) only the socket's
+# address counts, so a forged X-Forwarded-For changes nothing; behind N trusted proxies, set
+# DJANGO_TRUSTED_PROXY_COUNT=N and the address N hops from the right of X-Forwarded-For counts.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_PROXY_COUNT = 0
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# --- Content Security Policy (django-csp) -----------------------------------------------------
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # --- HTTPS (set DJANGO_HTTPS=1 behind TLS) ----------------------------------------------------
 
@@ -188,6 +247,8 @@ if HTTPS:
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Nothing leaves the site in a Referer header; same-origin requests keep it (Django's CSRF
+# check on HTTPS relies on it).
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -255,5 +316,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # Failed sign-ins are in the AccessAttempt table; keep the console for lockouts.
+        "axes": {"level": "WARNING"},
     },
 }

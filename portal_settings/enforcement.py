@@ -16,6 +16,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from clients.account_views import home_url_for
 from clients.middleware import activate_practice_timezone
+from clients.models import AccessRefusal
+from clients.security import record_refusal
 from portal_settings.resolver import effective_settings_for_client
 from portal_settings.sections import ALWAYS_AVAILABLE, BY_KEY
 
@@ -97,7 +99,12 @@ class PortalAccessMiddleware:
             logout(request)
             return redirect_to_login(request.get_full_path())
         request.client = client
-        request.portal_settings = effective_settings_for_client(client=client)
+        try:
+            request.portal_settings = effective_settings_for_client(client=client)
+        except Exception:
+            # Fail closed: if the settings cannot be worked out, no section is served.
+            logger.exception("Could not resolve the portal settings of client %s", client.pk)
+            return refuse(request, reason="unavailable", status=503)
         activate_practice_timezone(client.organization)
 
         tag = section_tag(view_func)
@@ -107,7 +114,9 @@ class PortalAccessMiddleware:
             logger.error(
                 "Portal view %s has no section tag; refused.", request.resolver_match.view_name
             )
+            record_refusal(request, reason=AccessRefusal.Reason.UNTAGGED)
             return refuse(request, reason="untagged")
         if not request.portal_settings.allows(tag):
+            record_refusal(request, reason=AccessRefusal.Reason.SECTION_OFF, detail=tag)
             return refuse(request, reason="section_off", section=BY_KEY[tag])
         return None

@@ -103,6 +103,7 @@ class AuditEntry(models.Model):
         CLIENT_RESTORED = "client_restored", "Client restored"
         GROUP_CHANGED = "group_changed", "Client's group changed"
         PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
+        SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import practice_admin_required, provider_required
 from clients.models import Client, ClientGroup
+from clients.security import scoped_get_or_404
 from portal_settings.audit import history_for
 from portal_settings.forms import SettingsInputError, parse_settings_post
 from portal_settings.models import Level
@@ -113,10 +114,10 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     return response
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_settings(request, pk):
-    client = get_object_or_404(
+    client = scoped_get_or_404(
         Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
         organization=request.organization,
         pk=pk,
@@ -126,10 +127,10 @@ def client_settings(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def group_settings(request, pk):
-    group = get_object_or_404(
+    group = scoped_get_or_404(
         ClientGroup.objects.select_related(
             "organization", "organization__portal_settings", "portal_settings"
         ),
@@ -141,8 +142,8 @@ def group_settings(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def organization_settings(request):
     target = Target(Level.ORGANIZATION, request.organization).reload()
     return _settings_page(
@@ -150,8 +151,8 @@ def organization_settings(request):
     )
 
 
-@require_GET
 @practice_admin_required
+@require_GET
 def report(request):
     """Every active client and section, a page at a time; the CSV has them all."""
     groups = ClientGroup.objects.filter(organization=request.organization)
@@ -163,8 +164,8 @@ def report(request):
     return render(request, "portal_settings/report.html", context)
 
 
-@require_GET
 @practice_admin_required
+@require_GET
 def report_csv(request):
     group = _report_group(request, ClientGroup.objects.filter(organization=request.organization))
     clients = active_clients(organization=request.organization, group=group)
@@ -185,4 +186,4 @@ def _report_group(request, groups):
         return None
     if not value.isdigit():
         raise Http404("No such group.")
-    return get_object_or_404(groups, pk=int(value))
+    return scoped_get_or_404(groups, pk=int(value))

@@ -7,7 +7,7 @@ from django.db import connection
 
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="concurrent writers need a server database; .ci/run runs this on PostgreSQL",
+    reason="needs PostgreSQL (a database other threads and processes share); .ci/run runs it there",
 )
 
 

@@ -19,6 +19,17 @@ PK_BY_PREFIX = {
     "groups/": "group",
     "forms/": "intake_form",
     "programs/": "program",
+    # The portal's own ids, all the signed-in client's:
+    "portal/documents/": "document",
+    "portal/forms/": "assignment",
+    "portal/programs/": "enrollment",
+    "portal/billing/invoices/": "invoice",
+    "portal/billing/receipts/": "payment",
+    "portal/appointments/": "appointment",
+    "portal/goals/": "goal",
+    "portal/journal/": "journal_entry",
+    "portal/packages/purchases/": "purchase",
+    "portal/packages/": "package",
 }
 # Every other id parameter a URL may take, and the object it names.
 PARAMS = {
@@ -71,21 +82,41 @@ def make_world(organization) -> dict:
 def money_and_time(*, organization, provider, client) -> dict:
     """Billing, appointments, packages, goals and journal objects for the same client."""
     import datetime
+    import uuid
     from decimal import Decimal
 
     from django.utils import timezone
 
     from portal.appointments.models import Appointment, AppointmentType, Availability
-    from portal.billing.services import Line, invoice_create
+    from portal.billing.gateways import parse_card
+    from portal.billing.services import Line, invoice_create, invoice_pay
     from portal.goals.services import goal_create
     from portal.journal.services import journal_entry_create
     from portal.packages.models import Package
+    from portal.packages.services import package_purchase
 
     kind = AppointmentType.objects.create(
         organization=organization, name="Follow-up", duration_minutes=30
     )
     starts = timezone.now() + datetime.timedelta(days=3)
+    card = parse_card("4242424242424242", "12/40", "123")
+    paid = invoice_create(
+        actor=provider,
+        client=client,
+        lines=[Line("Paid session", 1, Decimal("50.00"))],
+        due_on=timezone.localdate(),
+    )
+    package = Package.objects.create(
+        organization=organization,
+        name="Three sessions",
+        price=Decimal("240.00"),
+        sessions_included=3,
+    )
     return {
+        "payment": invoice_pay(invoice=paid, card=card),
+        "purchase": package_purchase(
+            client=client, package=package, card=card, request_token=uuid.uuid4()
+        ),
         "invoice": invoice_create(
             actor=provider,
             client=client,
@@ -108,12 +139,7 @@ def money_and_time(*, organization, provider, client) -> dict:
             starts_at=starts,
             ends_at=starts + datetime.timedelta(minutes=30),
         ),
-        "package": Package.objects.create(
-            organization=organization,
-            name="Three sessions",
-            price=Decimal("240.00"),
-            sessions_included=3,
-        ),
+        "package": package,
         "goal": goal_create(actor=provider, client=client, title="Walk daily"),
         "journal_entry": journal_entry_create(
             client=client,
@@ -131,7 +157,7 @@ def url_for(route, world) -> str:
     def fill(match):
         name = match.group(1)
         if name == "pk":
-            prefix = next(p for p in PK_BY_PREFIX if route.route.startswith(p))
+            prefix = max((p for p in PK_BY_PREFIX if route.route.startswith(p)), key=len)
             return str(world[PK_BY_PREFIX[prefix]].pk)
         return str(world[PARAMS[name]].pk)
 

@@ -4,19 +4,20 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.access import practice_admin_required, provider_required
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.appointments.forms import AppointmentTypeForm, AvailabilityForm, PracticeForm
 from portal.appointments.models import Appointment, AppointmentType, Availability
 from portal.appointments.services import appointment_cancel
 
 
-@require_GET
 @provider_required
+@require_GET
 def schedule(request):
     now = timezone.now()
     mine = request.GET.get("who") != "all"
@@ -38,8 +39,8 @@ def schedule(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def availability(request):
     form = AvailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -59,10 +60,10 @@ def availability(request):
     )
 
 
-@require_POST
 @provider_required
+@require_POST
 def availability_remove(request, block_pk):
-    block = get_object_or_404(
+    block = scoped_get_or_404(
         Availability, pk=block_pk, organization=request.organization, provider=request.user
     )
     block.delete()
@@ -70,8 +71,8 @@ def availability_remove(request, block_pk):
     return redirect("provider:availability")
 
 
-@require_POST
 @practice_admin_required
+@require_POST
 def type_create(request):
     form = AppointmentTypeForm(request.POST)
     if form.is_valid():
@@ -88,10 +89,10 @@ def type_create(request):
     return redirect("provider:availability")
 
 
-@require_POST
 @practice_admin_required
+@require_POST
 def type_toggle(request, type_pk):
-    kind = get_object_or_404(AppointmentType, pk=type_pk, organization=request.organization)
+    kind = scoped_get_or_404(AppointmentType, pk=type_pk, organization=request.organization)
     kind.active = not kind.active
     kind.save(update_fields=["active"])
     messages.success(
@@ -100,8 +101,8 @@ def type_toggle(request, type_pk):
     return redirect("provider:availability")
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_appointments(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     appointments = client.appointments.select_related("provider", "appointment_type")
@@ -121,10 +122,10 @@ def client_appointments(request, pk):
     return render(request, "portal/appointments/provider_client.html", context)
 
 
-@require_POST
 @provider_required
+@require_POST
 def appointment_cancel_view(request, pk, appointment_pk):
-    appointment = get_object_or_404(
+    appointment = scoped_get_or_404(
         Appointment, pk=appointment_pk, client_id=pk, organization=request.organization
     )
     try:
@@ -138,8 +139,8 @@ def appointment_cancel_view(request, pk, appointment_pk):
     return redirect("provider:client-appointments", pk=pk)
 
 
-@require_http_methods(["GET", "POST"])
 @practice_admin_required
+@require_http_methods(["GET", "POST"])
 def practice_settings(request):
     form = PracticeForm(request.POST or None, instance=request.organization)
     if request.method == "POST" and form.is_valid():

@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.models import User
+from clients.security import scoped_get_or_404
 from portal.appointments.models import Appointment, AppointmentType
 from portal.appointments.services import (
     SlotTaken,
@@ -125,7 +126,7 @@ def book(request):
 @portal_section(SECTION.key)
 @require_POST
 def cancel(request, pk):
-    appointment = get_object_or_404(Appointment, pk=pk, client=request.client)
+    appointment = scoped_get_or_404(Appointment, pk=pk, client=request.client)
     try:
         appointment_cancel(appointment=appointment, by=request.user, as_provider=False)
     except ValidationError as error:

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.access import provider_required
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.billing import services
 from portal.billing.forms import InvoiceForm, LineFormSet
 from portal.billing.models import Invoice
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_billing(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     context = {
@@ -26,8 +27,8 @@ def client_billing(request, pk):
     return render(request, "portal/billing/provider_client.html", context)
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def invoice_create(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = InvoiceForm(request.POST or None)
@@ -53,10 +54,10 @@ def invoice_create(request, pk):
     return render(request, "portal/billing/provider_invoice_form.html", context, status=status)
 
 
-@require_POST
 @provider_required
+@require_POST
 def invoice_void(request, pk, invoice_pk):
-    invoice = get_object_or_404(
+    invoice = scoped_get_or_404(
         Invoice, pk=invoice_pk, client_id=pk, organization=request.organization
     )
     try:

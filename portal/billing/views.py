@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.security import scoped_get_or_404
 from portal.billing.forms import PayForm
 from portal.billing.gateways import get_gateway
 from portal.billing.models import Invoice, Payment
@@ -33,7 +34,7 @@ def index(request):
 @portal_section(SECTION.key)
 @require_http_methods(["GET", "POST"])
 def invoice(request, pk):
-    invoice = get_object_or_404(
+    invoice = scoped_get_or_404(
         Invoice.objects.prefetch_related("lines"),
         pk=pk,
         client=request.client,
@@ -67,7 +68,7 @@ def invoice(request, pk):
 @portal_section(SECTION.key)
 @require_GET
 def receipt(request, pk):
-    payment = get_object_or_404(
+    payment = scoped_get_or_404(
         Payment.objects.select_related("invoice"),
         pk=pk,
         client=request.client,

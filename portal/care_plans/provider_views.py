@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.access import provider_required
 from clients.forms import apply_validation_error
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.care_plans import services
 from portal.care_plans.forms import CarePlanForm
@@ -14,19 +15,19 @@ from portal.care_plans.models import CarePlan
 
 
 def _plan_get(request, pk, plan_pk):
-    return get_object_or_404(CarePlan, pk=plan_pk, client_id=pk, organization=request.organization)
+    return scoped_get_or_404(CarePlan, pk=plan_pk, client_id=pk, organization=request.organization)
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_care_plans(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     context = {"client": client, "active_tab": "care_plans", "plans": client.care_plans.all()}
     return render(request, "portal/care_plans/provider_client.html", context)
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def plan_create(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = CarePlanForm(request.POST or None)
@@ -42,8 +43,8 @@ def plan_create(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def plan_edit(request, pk, plan_pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     plan = _plan_get(request, pk, plan_pk)
@@ -67,8 +68,8 @@ def plan_edit(request, pk, plan_pk):
     )
 
 
-@require_POST
 @provider_required
+@require_POST
 def plan_action(request, pk, plan_pk):
     plan = _plan_get(request, pk, plan_pk)
     action = request.POST.get("action")

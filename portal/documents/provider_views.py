@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import provider_required
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.documents.forms import DocumentForm
 from portal.documents.models import Document
@@ -13,8 +14,8 @@ from portal.documents.services import document_share
 from portal.responses import attachment
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_documents(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
@@ -43,10 +44,10 @@ def client_documents(request, pk):
     return render(request, "portal/documents/provider_client.html", context, status=status)
 
 
-@require_GET
 @provider_required
+@require_GET
 def download(request, pk, document_pk):
-    document = get_object_or_404(
+    document = scoped_get_or_404(
         Document, pk=document_pk, client_id=pk, organization=request.organization
     )
     return attachment(

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.security import scoped_get_or_404
 from portal.documents.forms import DocumentForm
 from portal.documents.models import Document
 from portal.documents.services import document_upload
@@ -47,7 +48,7 @@ def index(request):
 @portal_section(SECTION.key)
 @require_GET
 def download(request, pk):
-    document = get_object_or_404(Document, pk=pk, client=request.client)
+    document = scoped_get_or_404(Document, pk=pk, client=request.client)
     return attachment(
         document.file, filename=document.original_name, content_type=document.content_type
     )

@@ -8,8 +8,8 @@ from portal.goals.forms import GoalForm
 from portal.goals.services import goal_create
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_goals(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = GoalForm(request.POST or None)

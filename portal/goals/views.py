@@ -1,9 +1,10 @@
 """Goals in the Client Portal ("View and create goals")."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clients.security import scoped_get_or_404
 from portal.goals.forms import GoalForm
 from portal.goals.models import Goal
 from portal.goals.services import goal_create, goal_set_complete
@@ -34,7 +35,7 @@ def index(request):
 @portal_section(SECTION.key)
 @require_POST
 def toggle(request, pk):
-    goal = get_object_or_404(Goal, pk=pk, client=request.client)
+    goal = scoped_get_or_404(Goal, pk=pk, client=request.client)
     goal = goal_set_complete(goal=goal, complete=request.POST.get("complete") == "1")
     messages.success(
         request,

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.access import provider_required
 from clients.forms import apply_validation_error
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.intake import services
 from portal.intake.answers import display
@@ -15,11 +16,11 @@ from portal.intake.models import FormAssignment, IntakeForm, Question
 
 
 def _form_get(request, pk) -> IntakeForm:
-    return get_object_or_404(IntakeForm, pk=pk, organization=request.organization)
+    return scoped_get_or_404(IntakeForm, pk=pk, organization=request.organization)
 
 
-@require_GET
 @provider_required
+@require_GET
 def form_list(request):
     forms = IntakeForm.objects.filter(organization=request.organization).prefetch_related(
         "questions"
@@ -27,8 +28,8 @@ def form_list(request):
     return render(request, "portal/intake/provider_list.html", {"forms": forms})
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def form_create(request):
     form = IntakeFormForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -40,8 +41,8 @@ def form_create(request):
     return render(request, "portal/intake/provider_create.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def form_detail(request, pk):
     intake = _form_get(request, pk)
     question_form = QuestionForm(request.POST or None)
@@ -66,10 +67,10 @@ def form_detail(request, pk):
     return render(request, "portal/intake/provider_detail.html", context, status=status)
 
 
-@require_POST
 @provider_required
+@require_POST
 def question_move(request, pk, question_pk):
-    question = get_object_or_404(Question, pk=question_pk, form=_form_get(request, pk))
+    question = scoped_get_or_404(Question, pk=question_pk, form=_form_get(request, pk))
     try:
         services.question_move(question=question, up=request.POST.get("direction") == "up")
     except ValidationError as error:
@@ -77,10 +78,10 @@ def question_move(request, pk, question_pk):
     return redirect("provider:form-detail", pk=pk)
 
 
-@require_POST
 @provider_required
+@require_POST
 def question_remove(request, pk, question_pk):
-    question = get_object_or_404(Question, pk=question_pk, form=_form_get(request, pk))
+    question = scoped_get_or_404(Question, pk=question_pk, form=_form_get(request, pk))
     try:
         services.question_remove(question=question)
     except ValidationError as error:
@@ -90,16 +91,16 @@ def question_remove(request, pk, question_pk):
     return redirect("provider:form-detail", pk=pk)
 
 
-@require_POST
 @provider_required
+@require_POST
 def form_duplicate(request, pk):
     copy = services.intake_form_duplicate(actor=request.user, form=_form_get(request, pk))
     messages.success(request, f"“{copy.title}” was created; you can change its questions.")
     return redirect(copy)
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_forms(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     assign_form = AssignForm(request.POST or None, organization=request.organization)
@@ -128,11 +129,11 @@ def client_forms(request, pk):
     return render(request, "portal/intake/provider_client.html", context, status=status)
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_form_answers(request, pk, assignment_pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
-    assignment = get_object_or_404(
+    assignment = scoped_get_or_404(
         FormAssignment.objects.select_related("form"), pk=assignment_pk, client=client
     )
     rows = [

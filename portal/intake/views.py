@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.security import scoped_get_or_404
 from portal.intake.answers import answer_form, display, field_name, to_answers
 from portal.intake.models import FormAssignment
 from portal.intake.services import assignment_save
@@ -32,7 +33,7 @@ def index(request):
 @portal_section(SECTION.key)
 @require_http_methods(["GET", "POST"])
 def fill(request, pk):
-    assignment = get_object_or_404(
+    assignment = scoped_get_or_404(
         FormAssignment.objects.select_related("form"), pk=pk, client=request.client
     )
     questions = list(assignment.form.questions.all())

@@ -1,15 +1,16 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clients.access import provider_required
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.journal.models import JournalEntry
 from portal.journal.views import PER_PAGE, photo_response
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_journal(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     page = Paginator(client.journal_entries.all(), PER_PAGE).get_page(request.GET.get("page"))
@@ -20,11 +21,11 @@ def client_journal(request, pk):
     )
 
 
-@require_GET
 @provider_required
+@require_GET
 def photo(request, pk, entry_pk):
     return photo_response(
-        get_object_or_404(
+        scoped_get_or_404(
             JournalEntry, pk=entry_pk, client_id=pk, organization=request.organization
         )
     )

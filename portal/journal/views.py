@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.security import scoped_get_or_404
 from portal.journal.forms import JournalForm
 from portal.journal.models import JournalEntry
 from portal.journal.services import journal_entry_create
@@ -52,4 +53,4 @@ def index(request):
 @portal_section(SECTION.key)
 @require_GET
 def photo(request, pk):
-    return photo_response(get_object_or_404(JournalEntry, pk=pk, client=request.client))
+    return photo_response(scoped_get_or_404(JournalEntry, pk=pk, client=request.client))

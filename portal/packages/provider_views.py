@@ -1,18 +1,19 @@
 """Packages in the provider app: what the practice offers, and what a client bought."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import provider_required
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.packages.forms import PackageForm
 from portal.packages.models import Package
 from portal.packages.services import sessions_credited
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def package_list(request):
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -32,10 +33,10 @@ def package_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def package_edit(request, package_pk):
-    package = get_object_or_404(Package, pk=package_pk, organization=request.organization)
+    package = scoped_get_or_404(Package, pk=package_pk, organization=request.organization)
     form = PackageForm(request.POST or None, instance=package)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -52,8 +53,8 @@ def package_edit(request, package_pk):
     )
 
 
-@require_GET
 @provider_required
+@require_GET
 def client_packages(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     context = {

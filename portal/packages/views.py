@@ -7,9 +7,10 @@ receipt here, under packages.
 import uuid
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.security import scoped_get_or_404
 from portal.billing.forms import PayForm
 from portal.billing.gateways import get_gateway
 from portal.billing.services import PaymentDeclined
@@ -37,7 +38,7 @@ def index(request):
 @portal_section(SECTION.key)
 @require_http_methods(["GET", "POST"])
 def buy(request, pk):
-    package = get_object_or_404(
+    package = scoped_get_or_404(
         Package, pk=pk, organization=request.client.organization, active=True
     )
     form = PayForm(request.POST or None)
@@ -82,7 +83,7 @@ def buy(request, pk):
 @portal_section(SECTION.key)
 @require_GET
 def receipt(request, pk):
-    purchase = get_object_or_404(
+    purchase = scoped_get_or_404(
         PackagePurchase.objects.select_related("package", "invoice"), pk=pk, client=request.client
     )
     payment = purchase.invoice.payments.get(status="succeeded")

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import provider_required
+from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.programs import services
 from portal.programs.forms import EnrollForm, ModuleForm, ProgramForm
@@ -14,18 +15,18 @@ from portal.programs.progress import progress_for
 
 
 def _program_get(request, pk) -> Program:
-    return get_object_or_404(Program, pk=pk, organization=request.organization)
+    return scoped_get_or_404(Program, pk=pk, organization=request.organization)
 
 
-@require_GET
 @provider_required
+@require_GET
 def program_list(request):
     programs = Program.objects.filter(organization=request.organization).prefetch_related("modules")
     return render(request, "portal/programs/provider_list.html", {"programs": programs})
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def program_create(request):
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -42,8 +43,8 @@ def program_create(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def program_detail(request, pk):
     program = _program_get(request, pk)
     form = ModuleForm(request.POST or None)
@@ -63,11 +64,11 @@ def program_detail(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def module_edit(request, pk, module_pk):
     program = _program_get(request, pk)
-    module = get_object_or_404(ProgramModule, pk=module_pk, program=program)
+    module = scoped_get_or_404(ProgramModule, pk=module_pk, program=program)
     form = ModuleForm(
         request.POST or None, initial={"title": module.title, "content": module.content}
     )
@@ -81,8 +82,8 @@ def module_edit(request, pk, module_pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
 @provider_required
+@require_http_methods(["GET", "POST"])
 def client_programs(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = EnrollForm(request.POST or None, organization=request.organization)

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.security import scoped_get_or_404
 from portal.programs.models import Enrollment
 from portal.programs.progress import progress_for
 from portal.programs.services import module_complete
@@ -15,7 +16,7 @@ SECTION = BY_KEY["programs"]
 
 
 def _enrollment(request, pk) -> Enrollment:
-    return get_object_or_404(
+    return scoped_get_or_404(
         Enrollment.objects.select_related("program"), pk=pk, client=request.client
     )
 

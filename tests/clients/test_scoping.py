@@ -41,8 +41,8 @@ def test_other_practice_gets_404_everywhere(world, other_organization, method):
         assert response.status_code in (404, 405), (url, response.status_code)
 
 
-def test_own_practice_reaches_the_same_urls(world):
-    http = signed_in(world["provider"])
+def test_own_practice_reaches_the_same_urls(world, organization):
+    http = signed_in(PracticeAdminFactory(organization=organization).user)
     for route in provider_routes_with_ids():
         response = http.get(url_for(route, world))
         assert response.status_code in (200, 302, 405), (route.route, response.status_code)

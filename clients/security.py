@@ -1,0 +1,109 @@
+"""Refused requests are written down: the practice's security log (AccessRefusal).
+
+Refusals reach here three ways: the portal's enforcement refuses a section (it calls
+record_refusal), a view raises PermissionDenied for the wrong role, or a lookup finds that the
+id asked for belongs to another practice or client (scoped_get_or_404 raises OutOfScope, a
+404). The middleware records the last two with the request, then lets Django answer as usual.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from clients.models import AccessRefusal
+
+logger = logging.getLogger("clients.security")
+
+
+class OutOfScope(Http404):
+    """The record exists, but not for whoever asked: a 404 to them, a line in the log."""
+
+    def __init__(self, model, pk, organization_id=None):
+        super().__init__(f"No {model._meta.verbose_name} found.")
+        self.model, self.pk, self.organization_id = model, pk, organization_id
+
+
+def scoped_get_or_404(queryset, **lookup):
+    """get_object_or_404 whose lookup includes the asker's scope (practice or client).
+
+    When nothing matches but a row with that primary key exists, someone asked for a record of
+    another practice or client: OutOfScope, still a 404, so nothing is revealed.
+    """
+    try:
+        return get_object_or_404(queryset, **lookup)
+    except Http404:
+        model = getattr(queryset, "model", queryset)
+        pk = lookup.get("pk")
+        if pk is None:
+            raise
+        fields = {f.name for f in model._meta.concrete_fields}
+        columns = ["pk", "organization_id"] if "organization" in fields else ["pk"]
+        row = model._default_manager.filter(pk=pk).values(*columns).first()
+        if row is None:
+            raise
+        raise OutOfScope(model, pk, row.get("organization_id")) from None
+
+
+def _organization_of(user):
+    membership = getattr(user, "membership", None)
+    if membership is not None:
+        return membership.organization_id
+    client = getattr(user, "client", None)
+    return client.organization_id if client is not None else None
+
+
+def record_refusal(request, *, reason, detail="", target_organization_id=None) -> None:
+    user = request.user if request.user.is_authenticated else None
+    try:
+        AccessRefusal.objects.create(
+            user=user,
+            user_label=(f"{user.get_full_name()} <{user.email}>" if user else "anonymous")[:300],
+            organization_id=_organization_of(user) if user else None,
+            target_organization_id=target_organization_id,
+            method=request.method[:10],
+            path=request.get_full_path()[:500],
+            reason=reason,
+            detail=detail[:300],
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+    except Exception:
+        # The refusal stands even if it cannot be written down; say so where operators look.
+        logger.exception("Could not record a refused request to %s", request.path)
+    logger.warning(
+        "Refused %s %s for %s: %s %s",
+        request.method,
+        request.path,
+        user or "anonymous",
+        reason,
+        detail,
+    )
+
+
+class RefusalLogMiddleware:
+    """Record refusals raised as exceptions (wrong role, another practice's record)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OutOfScope):
+            record_refusal(
+                request,
+                reason=AccessRefusal.Reason.OTHER_PRACTICE,
+                detail=f"{exception.model._meta.verbose_name} {exception.pk}",
+                target_organization_id=exception.organization_id,
+            )
+        elif isinstance(exception, PermissionDenied) and request.user.is_authenticated:
+            record_refusal(request, reason=AccessRefusal.Reason.WRONG_ROLE, detail=str(exception))
+        return None
+
+
+def axes_username(request, credentials) -> str:
+    """The sign-in email as django-axes counts failures against it: one account, any case."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return value.strip().lower()
