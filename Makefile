@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test venv migrate seed lint format bench clean
+.PHONY: run test venv migrate seed lint format bench fault-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ bench: venv
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE cps_bench"
 	redis-cli -h 127.0.0.1 ping >/dev/null
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/1 $(PY) -m benchmarks.run
+
+# make fault-load: clients browse while a provider toggles their sections (see the script).
+fault-load: venv
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'cps_bench'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE cps_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/1 $(PY) -m benchmarks.fault_load
 
 lint: venv
 	$(VENV)/bin/ruff check --fix .

@@ -10,4 +10,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Refusals are expected under load (they are what fault_load checks); keep errors only.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "clients.security": {"level": "ERROR"},
+        "axes": {"level": "ERROR"},
+    },
 }
