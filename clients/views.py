@@ -1,5 +1,7 @@
 """The provider app: the client roster, client profiles and groups."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,7 +25,8 @@ def client_list(request):
         organization=request.organization, archived=archived, query=query
     )
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "archived": archived, "query": query}
+    pager_query = urlencode({**({"status": "archived"} if archived else {}), "q": query}) + "&"
+    context = {"page": page, "archived": archived, "query": query, "pager_query": pager_query}
     template = "clients/client_list.html"
     if request.htmx and request.htmx.target == "client-results":
         template += "#results"

@@ -6,6 +6,7 @@ Model fields get a lazy proxy, so the storage follows the STORAGES setting when 
 
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 
@@ -26,3 +27,18 @@ def _follow_setting(*, setting, **kwargs):
 
 def private_storage():
     return _private
+
+
+def save_with_file(instance, field_name: str, uploaded) -> None:
+    """Save a row and its private file together: if the row cannot be saved, the file it
+    wrote is removed, so a failed upload leaves nothing behind on disk or in the database."""
+    field_file = getattr(instance, field_name)
+    try:
+        with transaction.atomic():
+            if uploaded is not None:
+                field_file.save(field_name, uploaded, save=False)
+            instance.save()
+    except Exception:
+        if field_file.name:
+            field_file.storage.delete(field_file.name)
+        raise

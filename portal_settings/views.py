@@ -160,7 +160,15 @@ def report(request):
     clients = active_clients(organization=request.organization, group=group)
     page = Paginator(clients, REPORT_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(report_rows(organization=request.organization, clients=page.object_list))
-    context = {"groups": groups, "group": group, "page": page, "rows": rows, "sections": SECTIONS}
+    pager_query = f"group={group.pk}&" if group else ""
+    context = {
+        "groups": groups,
+        "group": group,
+        "page": page,
+        "rows": rows,
+        "sections": SECTIONS,
+        "pager_query": pager_query,
+    }
     return render(request, "portal_settings/report.html", context)
 
 

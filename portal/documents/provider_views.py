@@ -10,6 +10,7 @@ from clients.security import scoped_get_or_404
 from clients.selectors import client_with_settings_get
 from portal.documents.forms import DocumentForm
 from portal.documents.models import Document
+from portal.documents.selectors import documents_by_source
 from portal.documents.services import document_share
 from portal.responses import attachment
 
@@ -32,13 +33,13 @@ def client_documents(request, pk):
         else:
             messages.success(request, f"“{document.original_name}” is shared with {client.name}.")
             return redirect("provider:client-documents", pk=client.pk)
-    documents = client.documents.select_related("uploaded_by")
+    shared, uploads = documents_by_source(client)
     context = {
         "client": client,
         "active_tab": "documents",
         "form": form,
-        "shared": [d for d in documents if d.source == Document.Source.PROVIDER],
-        "uploads": [d for d in documents if d.source == Document.Source.CLIENT],
+        "shared": shared,
+        "uploads": uploads,
     }
     status = 400 if form.errors else 200
     return render(request, "portal/documents/provider_client.html", context, status=status)

@@ -1,9 +1,8 @@
 from pathlib import PurePath
 
-from django.db import transaction
-
 from portal.documents.models import Document
 from portal.documents.validation import check_upload
+from portal.storage import save_with_file
 
 
 def _store(*, client, uploaded, source, uploaded_by, description) -> Document:
@@ -18,15 +17,7 @@ def _store(*, client, uploaded, source, uploaded_by, description) -> Document:
         size=uploaded.size,
         description=description.strip()[:300],
     )
-    try:
-        with transaction.atomic():
-            document.file.save("upload", uploaded, save=False)
-            document.save()
-    except Exception:
-        # The row was not saved; do not leave its file behind.
-        if document.file.name:
-            document.file.storage.delete(document.file.name)
-        raise
+    save_with_file(document, "file", uploaded)
     return document
 
 

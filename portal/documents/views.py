@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clients.security import scoped_get_or_404
 from portal.documents.forms import DocumentForm
 from portal.documents.models import Document
+from portal.documents.selectors import documents_by_source
 from portal.documents.services import document_upload
 from portal.responses import attachment
 from portal_settings.enforcement import portal_section
@@ -33,12 +34,12 @@ def index(request):
         else:
             messages.success(request, f"“{document.original_name}” was uploaded for your provider.")
             return redirect("portal:documents")
-    documents = client.documents.select_related("uploaded_by")
+    shared, uploads = documents_by_source(client)
     context = {
         "section": SECTION,
         "form": form,
-        "shared": [d for d in documents if d.source == Document.Source.PROVIDER],
-        "uploads": [d for d in documents if d.source == Document.Source.CLIENT],
+        "shared": shared,
+        "uploads": uploads,
     }
     return render(
         request, "portal/documents/index.html", context, status=400 if form.errors else 200

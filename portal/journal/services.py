@@ -1,7 +1,6 @@
-from django.db import transaction
-
 from portal.documents.validation import ALLOWED, IMAGE_TYPES, check_upload
 from portal.journal.models import JournalEntry
+from portal.storage import save_with_file
 
 PHOTO_TYPES = {key: ALLOWED[key] for key in IMAGE_TYPES if key != "image/heic"}
 
@@ -19,13 +18,5 @@ def journal_entry_create(
     )
     if photo is not None:
         entry.photo_type = check_upload(photo, allowed=PHOTO_TYPES)
-    try:
-        with transaction.atomic():
-            if photo is not None:
-                entry.photo.save("photo", photo, save=False)
-            entry.save()
-    except Exception:
-        if entry.photo.name:
-            entry.photo.storage.delete(entry.photo.name)
-        raise
+    save_with_file(entry, "photo", photo)
     return entry
