@@ -328,6 +328,14 @@ class Invitation(models.Model):
         )
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The security log is append-only.")
+
+    def delete(self):
+        raise TypeError("The security log is append-only.")
+
+
 class AccessRefusal(models.Model):
     """A refused request: who, what, why and when (UTC). The practice's security log."""
 
@@ -354,6 +362,8 @@ class AccessRefusal(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     detail = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -89,3 +89,7 @@ def test_the_log_is_append_only(client_http):
         refusal.save()
     with pytest.raises(TypeError):
         refusal.delete()
+    with pytest.raises(TypeError):
+        AccessRefusal.objects.all().delete()
+    with pytest.raises(TypeError):
+        AccessRefusal.objects.update(reason="section_off")
