@@ -33,13 +33,9 @@ def client_get(*, organization: Organization, pk: int) -> Client:
 
 def client_with_settings_get(*, organization: Organization, pk: int) -> Client:
     """One client of the practice with all three levels of its portal settings: one query."""
-    from portal_settings.resolver import CLIENT_SETTINGS_RELATED
+    from portal_settings.resolver import clients_with_settings
 
-    return scoped_get_or_404(
-        Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
-        organization=organization,
-        pk=pk,
-    )
+    return scoped_get_or_404(clients_with_settings(), organization=organization, pk=pk)
 
 
 def group_list(*, organization: Organization) -> QuerySet:

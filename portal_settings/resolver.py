@@ -127,9 +127,24 @@ def sources_for_organization(organization: Organization) -> Sources:
     return Sources(organization=_values(organization))
 
 
+def clients_with_settings() -> QuerySet:
+    """Clients, each loaded with all three levels of its settings: one SQL query."""
+    return Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED)
+
+
+def groups_with_settings() -> QuerySet:
+    return ClientGroup.objects.select_related(
+        "organization", "organization__portal_settings", "portal_settings"
+    )
+
+
+def organizations_with_settings() -> QuerySet:
+    return Organization.objects.select_related("portal_settings")
+
+
 def client_with_settings(**lookup) -> Client:
     """One client and all three levels of its settings: one SQL query."""
-    return Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED).get(**lookup)
+    return clients_with_settings().get(**lookup)
 
 
 def effective_settings_for_client(*, client: Client) -> EffectiveSettings:

@@ -9,14 +9,25 @@ from dataclasses import dataclass
 from clients.models import Client, ClientGroup, Organization
 from portal_settings.models import Level, PortalSettings
 from portal_settings.resolver import (
-    CLIENT_SETTINGS_RELATED,
     EffectiveSettings,
     Sources,
+    clients_with_settings,
+    groups_with_settings,
+    organizations_with_settings,
     resolve,
     sources_for_client,
     sources_for_group,
     sources_for_organization,
 )
+
+
+def with_settings(level: str):
+    """The queryset that loads a practice, group or client with every level of its settings."""
+    return {
+        Level.CLIENT: clients_with_settings,
+        Level.GROUP: groups_with_settings,
+        Level.ORGANIZATION: organizations_with_settings,
+    }[level]()
 
 
 def _version(owner) -> int:
@@ -58,17 +69,7 @@ class Target:
 
     def reload(self) -> "Target":
         """The same target read again with every level of its settings: one query."""
-        if self.level == Level.CLIENT:
-            obj = Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED).get(
-                pk=self.obj.pk
-            )
-        elif self.level == Level.GROUP:
-            obj = ClientGroup.objects.select_related(
-                "organization", "organization__portal_settings", "portal_settings"
-            ).get(pk=self.obj.pk)
-        else:
-            obj = Organization.objects.select_related("portal_settings").get(pk=self.obj.pk)
-        return Target(self.level, obj)
+        return Target(self.level, with_settings(self.level).get(pk=self.obj.pk))
 
     def sources(self) -> Sources:
         if self.level == Level.CLIENT:

@@ -14,16 +14,16 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import practice_admin_required, provider_required
-from clients.models import Client, ClientGroup
+from clients.models import ClientGroup
 from clients.security import scoped_get_or_404
+from clients.selectors import client_with_settings_get
 from portal_settings.audit import history_for
 from portal_settings.forms import SettingsInputError, parse_settings_post
 from portal_settings.models import Level
 from portal_settings.report import active_clients, csv_lines, report_rows
-from portal_settings.resolver import CLIENT_SETTINGS_RELATED
 from portal_settings.sections import SECTIONS
 from portal_settings.services import StaleSettingsError, portal_settings_update
-from portal_settings.targets import Target
+from portal_settings.targets import Target, with_settings
 
 HISTORY_PER_PAGE = 20
 REPORT_PER_PAGE = 50
@@ -117,11 +117,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
 @provider_required
 @require_http_methods(["GET", "POST"])
 def client_settings(request, pk):
-    client = scoped_get_or_404(
-        Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED),
-        organization=request.organization,
-        pk=pk,
-    )
+    client = client_with_settings_get(organization=request.organization, pk=pk)
     return _settings_page(
         request, target=Target(Level.CLIENT, client), can_edit=True, context={"client": client}
     )
@@ -130,13 +126,7 @@ def client_settings(request, pk):
 @provider_required
 @require_http_methods(["GET", "POST"])
 def group_settings(request, pk):
-    group = scoped_get_or_404(
-        ClientGroup.objects.select_related(
-            "organization", "organization__portal_settings", "portal_settings"
-        ),
-        organization=request.organization,
-        pk=pk,
-    )
+    group = scoped_get_or_404(with_settings(Level.GROUP), organization=request.organization, pk=pk)
     return _settings_page(
         request, target=Target(Level.GROUP, group), can_edit=True, context={"group": group}
     )
