@@ -330,13 +330,31 @@ class Invitation(models.Model):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("The security log is append-only.")
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only: never updated.")
 
     def delete(self):
-        raise TypeError("The security log is append-only.")
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only: never deleted.")
 
 
-class AccessRefusal(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows written once and kept: no code path updates or deletes them (the audit trail, the
+    security log). The admin lists them read-only too."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{self._meta.verbose_name_plural} are append-only: never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self._meta.verbose_name_plural} are append-only: never deleted.")
+
+
+class AccessRefusal(AppendOnlyModel):
     """A refused request: who, what, why and when (UTC). The practice's security log."""
 
     class Reason(models.TextChoices):
@@ -363,8 +381,6 @@ class AccessRefusal(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
@@ -374,11 +390,3 @@ class AccessRefusal(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_label}: {self.reason} {self.path}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("The security log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The security log is append-only.")

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from clients.models import Client, ClientGroup, Organization
+from clients.models import AppendOnlyModel, Client, ClientGroup, Organization
 from portal_settings.sections import BY_KEY
 
 
@@ -85,15 +85,7 @@ class PortalSettings(models.Model):
         return self.client or self.group or self.organization
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The audit trail is append-only: entries are never updated.")
-
-    def delete(self):
-        raise TypeError("The audit trail is append-only: entries are never deleted.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One recorded change: who, when (UTC), which level and target, what, from what to what."""
 
     class Action(models.TextChoices):
@@ -125,8 +117,6 @@ class AuditEntry(models.Model):
     new_value = models.CharField(max_length=200, blank=True)
     note = models.CharField(max_length=500, blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         verbose_name = "audit entry"
         verbose_name_plural = "audit trail"
@@ -149,14 +139,6 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("The audit trail is append-only: entries are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only: entries are never deleted.")
 
     @property
     def section_label(self) -> str:
