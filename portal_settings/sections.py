@@ -5,10 +5,8 @@ the settings and the audit trail, so an existing key never changes.
 """
 
 from dataclasses import dataclass
-from functools import cache
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from config.reversing import cached_reverse
 
 
 @dataclass(frozen=True)
@@ -97,11 +95,5 @@ ALWAYS_AVAILABLE = "__always__"
 
 
 def section_url(key: str) -> str:
-    return _section_url(key, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-
-
-@cache
-def _section_url(key: str, urlconf: str, prefix: str) -> str:
-    # reverse() costs ~25 us; the portal shows up to 18 section links on a page. The URLconf
-    # and script prefix are part of the key, so a different one never gets a stale URL.
-    return reverse(f"portal:{key}", urlconf=urlconf)
+    # The portal shows up to 18 section links on a page: reversed once per process.
+    return cached_reverse(f"portal:{key}")

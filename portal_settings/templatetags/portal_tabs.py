@@ -9,20 +9,14 @@ benchmarks/README.md).
 from functools import lru_cache
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from config.reversing import cached_reverse, url_cache_key
 from portal_settings.sections import BY_KEY
 
 register = template.Library()
 CURRENT = mark_safe(' aria-current="page"')
-
-
-def _where() -> tuple[str, str]:
-    """The URLconf and script prefix URLs are reversed under: part of every cache key."""
-    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
 
 
 def _keys(context) -> tuple[str, ...]:
@@ -34,21 +28,21 @@ def _keys(context) -> tuple[str, ...]:
 def portal_tabs(context):
     request = context["request"]
     home = request.resolver_match is not None and request.resolver_match.url_name == "home"
-    return _tabs(_keys(context), context.get("portal_current_section"), home, _where())
+    return _tabs(_keys(context), context.get("portal_current_section"), home, url_cache_key())
 
 
 @register.simple_tag(takes_context=True)
 def portal_cards(context):
-    return _cards(_keys(context), _where())
+    return _cards(_keys(context), url_cache_key())
 
 
-# `where` (see _where) is only part of the cache key.
+# `where` (config.reversing.url_cache_key) is only part of the cache key.
 @lru_cache(maxsize=1024)
 def _tabs(keys, current, home, where):
     items = [
         format_html(
             '<li><a href="{}"{}>Home</a></li>',
-            reverse("portal:home", urlconf=where[0]),
+            cached_reverse("portal:home"),
             CURRENT if home else "",
         )
     ]
