@@ -16,10 +16,6 @@ def membership_of(user):
     return getattr(user, "membership", None)
 
 
-def is_client(user):
-    return user.is_authenticated and hasattr(user, "client")
-
-
 def provider_required(view):
     """Signed-in providers of a practice only; sets request.membership and request.organization."""
 

@@ -108,13 +108,19 @@ def test_with_redis_down_every_request_reads_the_database(
 
 @pytest.mark.django_db(transaction=True)
 def test_copies_are_not_shared_between_requests(redis_cache, client_record):
+    from clients.identity import load_user
+
     http = signed_in(client_record.user)
     warm(http)
     first = identity_cache.row_for(client_record.user_id)
-    assert identity_cache.row_for(client_record.user_id) is first  # the same row of values...
-    from clients.identity import build
-
-    assert build(first) is not build(first)  # ...but fresh objects for each request
+    assert identity_cache.row_for(client_record.user_id) is first  # served from the copy...
+    # ...but what one request does to its objects never reaches the next one.
+    mine = load_user(client_record.user_id)
+    mine.first_name = "Changed in memory"
+    mine.client.portal_settings = None
+    again = load_user(client_record.user_id)
+    assert again.first_name == client_record.user.first_name
+    assert again is not mine and again.client is not mine.client
 
 
 @requires_postgres
