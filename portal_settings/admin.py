@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from clients.admin import PracticeScopedMixin
 from portal_settings.models import AuditEntry
+from portal_settings.resolver import trail_value_label
 
 
 @admin.register(AuditEntry)
@@ -18,8 +19,8 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
         "target",
         "action",
         "section",
-        "old_value",
-        "new_value",
+        "old",
+        "new",
         "note",
     ]
     list_filter = ["action", "level", "organization"]
@@ -30,6 +31,14 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
     @admin.display(description="Target")
     def target(self, entry):
         return entry.client or entry.group or entry.organization
+
+    @admin.display(description="Old value", ordering="old_value")
+    def old(self, entry):
+        return trail_value_label(entry.level, entry.old_value) if entry.section else entry.old_value
+
+    @admin.display(description="New value", ordering="new_value")
+    def new(self, entry):
+        return trail_value_label(entry.level, entry.new_value) if entry.section else entry.new_value
 
     def has_add_permission(self, request):
         return False

@@ -35,7 +35,7 @@ def describe(changes) -> str:
     for change in changes:
         state = "allowed" if change.enabled else "not allowed"
         if change.follows_default:
-            parts.append(f"{change.section.label} follows the default again ({state})")
+            parts.append(f"{change.section.label} is inherited again ({state})")
         else:
             parts.append(f"{change.section.label} is now {state}")
     return "Saved. " + "; ".join(parts) + "."
