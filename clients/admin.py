@@ -10,12 +10,17 @@ from axes.utils import reset
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from clients import services
 from clients.access import membership_of
 from clients.models import AccessRefusal, Client, ClientGroup, Membership, Organization, User
 from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
+
+# Django's permission groups are unused here; listed beside the client groups they read as a
+# second "Groups" entry.
+admin.site.unregister(Group)
 
 
 class NoDeleteMixin:
