@@ -5,6 +5,8 @@ providers are referenced by the audit trail. A staff member who is not a superus
 the records of their own practice.
 """
 
+import zoneinfo
+
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.contrib import admin, messages
@@ -12,6 +14,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients import services
 from clients.access import membership_of
@@ -21,6 +25,12 @@ from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSa
 # Django's permission groups are unused here; listed beside the client groups they read as a
 # second "Groups" entry.
 admin.site.unregister(Group)
+
+
+def practice_time(moment, organization) -> str:
+    """A time as the practice reads it (its own time zone), whoever looks at the admin."""
+    local = timezone.localtime(moment, zoneinfo.ZoneInfo(organization.time_zone))
+    return date_format(local, "M j, Y, g:i A T")
 
 
 class NoDeleteMixin:
@@ -193,7 +203,7 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
     """The security log, read-only."""
 
     list_display = [
-        "created_at",
+        "when",
         "user_label",
         "organization",
         "reason",
@@ -203,7 +213,15 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
     ]
     list_filter = ["reason", "organization"]
     search_fields = ["user_label", "path", "detail"]
+    list_select_related = ["organization", "target_organization"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="When", ordering="created_at")
+    def when(self, refusal):
+        organization = refusal.organization or refusal.target_organization
+        if organization is None:
+            return date_format(timezone.localtime(refusal.created_at), "M j, Y, g:i A T")
+        return practice_time(refusal.created_at, organization)
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)

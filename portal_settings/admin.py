@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from clients.admin import PracticeScopedMixin
+from clients.admin import PracticeScopedMixin, practice_time
 from portal_settings.models import AuditEntry
 from portal_settings.resolver import trail_value_label
 
@@ -12,7 +12,7 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
     """Read-only: the trail is append-only, here as everywhere."""
 
     list_display = [
-        "created_at",
+        "when",
         "actor_label",
         "organization",
         "level",
@@ -31,6 +31,10 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
     @admin.display(description="Target")
     def target(self, entry):
         return entry.client or entry.group or entry.organization
+
+    @admin.display(description="When", ordering="created_at")
+    def when(self, entry):
+        return practice_time(entry.created_at, entry.organization)
 
     @admin.display(description="Old value", ordering="old_value")
     def old(self, entry):
