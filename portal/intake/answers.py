@@ -21,7 +21,16 @@ def _label(question: Question):
 
 
 def _field(question: Question, *, required: bool) -> forms.Field:
-    common = {"label": _label(question), "help_text": question.help_text, "required": required}
+    common = {
+        "label": _label(question),
+        "help_text": question.help_text,
+        "required": required,
+        "error_messages": {
+            "required": "Please answer this question to submit the form.",
+            "invalid_choice": "Choose one of the answers listed.",
+            "invalid": "Enter a date, such as 3/14/1990.",
+        },
+    }
     kind = question.kind
     choices = [(choice, choice) for choice in question.choices]
     if kind == Question.Kind.SHORT_TEXT:
