@@ -1,12 +1,19 @@
-"""Reads about portal settings that pages share."""
+"""Reads of portal settings that the provider pages share; each is scoped to the practice."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from clients.models import Client
+from clients.models import Client, Organization
+from clients.security import scoped_get_or_404
 from portal_settings.models import Level
+from portal_settings.resolver import clients_with_settings
 from portal_settings.targets import Target
+
+
+def client_with_settings_get(*, organization: Organization, pk: int) -> Client:
+    """One client of the practice with all three levels of its portal settings: one query."""
+    return scoped_get_or_404(clients_with_settings(), organization=organization, pk=pk)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,11 @@
 from django import template
 
-from portal_settings.resolver import trail_value_label
+from portal_settings.resolver import (
+    clients_with_settings,
+    effective_settings_for_client,
+    trail_value_label,
+)
+from portal_settings.sections import BY_KEY
 
 register = template.Library()
 
@@ -25,3 +30,17 @@ def trail_value(value: str, entry) -> str:
     if entry.section:
         return trail_value_label(entry.level, value)
     return audit_value(value)
+
+
+def section_label(key: str) -> str:
+    """A section's label from its registry key (as the audit trail stores it)."""
+    section = BY_KEY.get(key)
+    return section.label if section else key
+
+
+@register.inclusion_tag("portal_settings/_client_summary.html")
+def client_portal_summary(client):
+    """The "Client Portal" card of a client's profile (contributed here, so the clients app
+    needs to know nothing about settings): one query for the client's three levels."""
+    loaded = clients_with_settings().get(pk=client.pk)
+    return {"client": client, "portal": effective_settings_for_client(client=loaded)}

@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from portal_settings.models import AuditEntry, PortalSettings
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
 from portal_settings.sections import SECTIONS
 from tests.browser import assert_accessible_at_both_widths, log_in
 from tests.factories import ClientGroupFactory, OrganizationFactory, UserFactory

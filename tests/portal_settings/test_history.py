@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from portal_settings.audit import audit_entry
-from portal_settings.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_entry
 from tests.factories import UserFactory
 from tests.helpers import signed_in
 
@@ -58,7 +58,7 @@ def test_history_and_the_admin_show_times_in_the_practice_time_zone(
     assert "Jan 15, 2026, 10:00 AM EST" in page.content.decode()
 
     superuser = UserFactory(is_staff=True, is_superuser=True)
-    listing = signed_in(superuser).get(reverse("admin:portal_settings_auditentry_changelist"))
+    listing = signed_in(superuser).get(reverse("admin:audit_auditentry_changelist"))
     body = listing.content.decode()
     assert "Jan 15, 2026, 10:00 AM EST" in body
     # The same words as the History and the settings pages.
