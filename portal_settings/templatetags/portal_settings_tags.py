@@ -32,6 +32,7 @@ def trail_value(value: str, entry) -> str:
     return audit_value(value)
 
 
+@register.filter
 def section_label(key: str) -> str:
     """A section's label from its registry key (as the audit trail stores it)."""
     section = BY_KEY.get(key)
