@@ -46,6 +46,11 @@ def test_every_actions_menu_item_is_legible_and_escape_closes_the_menus(new_page
     for item in actions.locator("li a, li button").all():
         assert item.evaluate(CONTRAST) >= 4.5, item.inner_text()
     assert_accessible_at_both_widths(page, screenshot="client-actions-open")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for item in actions.locator("li a, li button").all():
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, item.inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.keyboard.press("Escape")
     expect(resend).to_be_hidden()
