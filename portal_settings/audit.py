@@ -4,8 +4,6 @@ from django.db.models import QuerySet
 
 from portal_settings.models import AuditEntry, Level
 
-SETTING_VALUE_LABELS = {"on": "On", "off": "Off", "default": "Default"}
-
 
 def actor_label(actor) -> str:
     if actor is None:

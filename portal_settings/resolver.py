@@ -142,13 +142,8 @@ def organizations_with_settings() -> QuerySet:
     return Organization.objects.select_related("portal_settings")
 
 
-def client_with_settings(**lookup) -> Client:
-    """One client and all three levels of its settings: one SQL query."""
-    return clients_with_settings().get(**lookup)
-
-
 def effective_settings_for_client(*, client: Client) -> EffectiveSettings:
-    """For a client loaded by client_with_settings (or with CLIENT_SETTINGS_RELATED).
+    """For a client loaded by clients_with_settings() (or with CLIENT_SETTINGS_RELATED).
 
     Every portal request resolves its client's settings; the result depends only on the three
     levels' values (and the group's name), so it is computed once per distinct combination.
