@@ -1,7 +1,7 @@
 """Static files storage: whitenoise's hashed, compressed files, with URLs remembered.
 
 The manifest does not change while the app runs, so the URL of a static file is computed once
-per process instead of on every page (three lookups and url joins a page, ~0.1 ms).
+per process instead of on every page (three lookups and URL joins a page).
 """
 
 from functools import lru_cache
