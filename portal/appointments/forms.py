@@ -4,7 +4,7 @@ from django import forms
 
 from clients.models import CURRENCIES, Organization
 from portal.appointments.models import AppointmentType, Availability
-from portal.appointments.setup_services import DURATION_ERROR, HOURS_ERROR
+from portal.appointments.setup_services import BOOKING_WINDOW_ERROR, DURATION_ERROR, HOURS_ERROR
 
 
 class AvailabilityForm(forms.ModelForm):
@@ -58,5 +58,5 @@ class PracticeForm(forms.ModelForm):
     def clean_booking_window_days(self):
         value = self.cleaned_data["booking_window_days"]
         if not 1 <= value <= 365:
-            raise forms.ValidationError("Between 1 and 365 days.")
+            raise forms.ValidationError(BOOKING_WINDOW_ERROR)
         return value

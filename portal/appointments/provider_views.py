@@ -1,5 +1,6 @@
 """Appointments in the provider app: the schedule, weekly hours, types, a client's tab."""
 
+from copy import copy
 from datetime import timedelta
 
 from django.contrib import messages
@@ -145,11 +146,16 @@ def appointment_cancel_view(request, pk, appointment_pk):
 @practice_admin_required
 @require_http_methods(["GET", "POST"])
 def practice_settings(request):
-    form = PracticeForm(request.POST or None, instance=request.organization)
+    # The form works on a copy: a refused change leaves the page's header as it was saved.
+    form = PracticeForm(request.POST or None, instance=copy(request.organization))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The practice settings were saved.")
-        return redirect("provider:practice")
+        try:
+            setup_services.practice_update(organization=request.organization, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The practice settings were saved.")
+            return redirect("provider:practice")
     return render(
         request,
         "portal/appointments/provider_practice.html",

@@ -1,8 +1,11 @@
-"""Setting up the schedule: weekly hours and appointment types (booking is in services.py).
+"""Setting up the schedule: practice settings, weekly hours and appointment types.
+
+Booking and cancelling are in services.py.
 
 The forms show these rules next to their fields; the services apply them again, whoever calls.
 """
 
+from copy import copy
 from datetime import time
 
 from django.core.exceptions import ValidationError
@@ -10,6 +13,7 @@ from django.db import transaction
 
 from portal.appointments.models import AppointmentType, Availability
 
+BOOKING_WINDOW_ERROR = "Between 1 and 365 days."
 DURATION_ERROR = "Between 5 and 480 minutes."
 HOURS_ERROR = "The end time must be after the start time."
 
@@ -93,3 +97,38 @@ def appointment_type_update(
     if changed:
         appointment_type.save(update_fields=changed)
     return appointment_type
+
+
+@transaction.atomic
+def practice_update(
+    *,
+    organization,
+    name: str,
+    contact_email: str,
+    time_zone: str,
+    currency: str,
+    cancellation_cutoff_hours: int,
+    booking_window_days: int,
+):
+    """The practice's name, contact, time zone, currency and booking rules.
+
+    Checked on a copy first, so a refused change leaves `organization` as it was.
+    """
+    if not 1 <= booking_window_days <= 365:
+        raise ValidationError({"booking_window_days": BOOKING_WINDOW_ERROR})
+    fields = {
+        "name": name.strip(),
+        "contact_email": contact_email.strip(),
+        "time_zone": time_zone,
+        "currency": currency,
+        "cancellation_cutoff_hours": cancellation_cutoff_hours,
+        "booking_window_days": booking_window_days,
+    }
+    candidate = copy(organization)
+    for field, value in fields.items():
+        setattr(candidate, field, value)
+    candidate.full_clean()
+    for field, value in fields.items():
+        setattr(organization, field, value)
+    organization.save(update_fields=list(fields))
+    return organization

@@ -204,3 +204,49 @@ def test_editing_a_package_goes_through_the_service(provider_http, organization,
         Decimal("450.00"),
         6,
     )
+
+
+PRACTICE = {
+    "name": "Harbor Wellness",
+    "contact_email": "hello@harbor.test",
+    "time_zone": "Europe/Paris",
+    "currency": "EUR",
+    "cancellation_cutoff_hours": 12,
+    "booking_window_days": 60,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"booking_window_days": 0}, "booking_window_days"),
+        ({"booking_window_days": 366}, "booking_window_days"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"currency": "XYZ"}, "currency"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_practice_settings_outside_the_rules_are_refused(organization, change, field):
+    with pytest.raises(ValidationError) as caught:
+        setup_services.practice_update(organization=organization, **{**PRACTICE, **change})
+    assert field in caught.value.message_dict
+    assert organization.time_zone != "Europe/Paris"
+    organization.refresh_from_db()
+    assert (organization.time_zone, organization.booking_window_days) == ("America/New_York", 28)
+
+
+def test_saving_practice_settings_goes_through_the_service(admin_http, organization, monkeypatch):
+    monkeypatch.setattr(setup_services, "practice_update", refuse)
+    response = admin_http.post(reverse("provider:practice"), PRACTICE)
+    assert response.status_code == 400
+    assert "Refused by the service." in response.content.decode()
+    organization.refresh_from_db()
+    assert organization.time_zone == "America/New_York"
+    monkeypatch.undo()
+    assert admin_http.post(reverse("provider:practice"), PRACTICE).status_code == 302
+    organization.refresh_from_db()
+    assert (organization.time_zone, organization.currency, organization.booking_window_days) == (
+        "Europe/Paris",
+        "EUR",
+        60,
+    )
