@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, clear_url_caches, path, resolve, reverse
 from django.views.decorators.http import require_GET
 
+from portal.checks import check_sections_are_complete
 from portal.registry import module_of, provider_tab_url_name
 from portal_settings import sections
 from portal_settings.enforcement import portal_section, section_tag
@@ -37,6 +38,29 @@ def test_every_entry_has_client_urls_provider_tab_models_and_demo(section):
     ]
     assert models, f"portal/{section.package}/models.py registers no model under `portal`"
     assert callable(module_of(section, "demo").seed)
+
+
+def test_the_start_up_check_passes_on_the_real_registry():
+    assert check_sections_are_complete() == []
+
+
+def test_the_start_up_check_names_what_an_entry_lacks(monkeypatch):
+    # "goals_plus" has no client page, no profile tab and no package with demo data.
+    bare = Section(
+        "goals_plus", "View more goals", "More goals", "", slug="nowhere", package="nope"
+    )
+    # "journal" borrowed with another slug: its pages and demo exist, the profile tab does not.
+    renamed = Section(
+        "journal", "View and create journal entries", "Journal", "", "diary", "journal"
+    )
+    monkeypatch.setattr(sections, "SECTIONS", (bare, renamed))
+    errors = check_sections_are_complete()
+    assert [(e.id, e.msg.split("'")[1]) for e in errors] == [
+        ("portal.E001", "goals_plus"),
+        ("portal.E002", "goals_plus"),
+        ("portal.E003", "goals_plus"),
+        ("portal.E002", "journal"),
+    ]
 
 
 def test_every_entry_has_a_test_world():
