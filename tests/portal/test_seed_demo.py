@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from clients.models import Client, ClientGroup, Membership, Organization, User
 from portal.appointments.models import Appointment, AppointmentType, Availability
 from portal.billing.models import Invoice, Payment
@@ -12,7 +13,7 @@ from portal.intake.models import FormAssignment
 from portal.journal.models import JournalEntry
 from portal.packages.models import Package, PackagePurchase
 from portal.programs.models import Enrollment, ModuleCompletion
-from portal_settings.models import AuditEntry, PortalSettings
+from portal_settings.models import PortalSettings
 
 SECTION_MODELS = (
     Document,
