@@ -38,6 +38,15 @@ def test_practice_defaults_breadcrumb_and_the_report_on_a_phone(new_page):
     assert gap >= 16
     assert_accessible_at_both_widths(page, screenshot="practice-defaults")
 
+    page.goto(f"/groups/{teens.pk}/settings/portal/")
+    page.get_by_role("checkbox", name="View and create goals").uncheck()
+    page.get_by_role("button", name="SAVE").click()
+    confirmation = page.get_by_role("status").filter(has_text="Saved.")
+    expect(confirmation).to_contain_text("affects the 3 active clients in Teens")
+    expect(confirmation).to_be_focused()
+    expect(page.locator("#source-goals")).to_have_text("Set for this group: Off")
+    assert_accessible_at_both_widths(page, screenshot="group-settings-saved")
+
     page.goto("/reports/portal-settings/")
     assert_accessible_at_both_widths(page, screenshot="report")
     page.set_viewport_size({"width": 390, "height": 844})
