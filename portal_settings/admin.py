@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from clients.admin import PracticeScopedMixin
+from clients.admin import PracticeScopedMixin, PracticeScopedRelatedFilter
 from portal_settings.models import AuditEntry
 
 
@@ -22,7 +22,7 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
         "new_value",
         "note",
     ]
-    list_filter = ["action", "level", "organization"]
+    list_filter = ["action", "level", ("organization", PracticeScopedRelatedFilter)]
     search_fields = ["actor_label", "client__user__email", "group__name", "section", "note"]
     date_hierarchy = "created_at"
     list_select_related = ["organization", "client__user", "group"]
