@@ -13,6 +13,7 @@ from clients import services
 from clients.access import membership_of
 from clients.forms import SignInForm
 from clients.models import Invitation
+from clients.tokens import reset_token_generator
 
 
 def home_url_for(user) -> str:
@@ -67,11 +68,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
+    token_generator = reset_token_generator
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+    token_generator = reset_token_generator
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

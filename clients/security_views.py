@@ -1,7 +1,6 @@
 """The practice admin's security pages: the log of refused requests, and sign-in lockouts."""
 
 from axes.models import AccessAttempt
-from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from clients import services
 from clients.access import practice_admin_required
 from clients.models import AccessRefusal, User
-from portal_settings.audit import audit_record
-from portal_settings.models import AuditEntry
 
 
 @practice_admin_required
@@ -53,15 +51,6 @@ def unlock(request):
     if user is None or user.email not in emails:
         messages.error(request, "That account is not one of your practice's.")
         return redirect("clients:lockouts")
-    count = reset(username=user.email)
-    client = getattr(user, "client", None)
-    audit_record(
-        actor=request.user,
-        organization=request.organization,
-        action=AuditEntry.Action.SIGN_IN_UNLOCKED,
-        client=client,
-        new_value=user.email,
-        note=f"{count} failed attempt record(s) cleared",
-    )
+    services.sign_in_unlock(actor=request.user, user=user)
     messages.success(request, f"{user.email} can sign in again.")
     return redirect("clients:lockouts")
