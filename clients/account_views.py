@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients import services
 from clients.access import membership_of
-from clients.forms import SignInForm
+from clients.forms import SignInForm, ThrottledPasswordChangeForm
 from clients.models import Invitation
 from clients.tokens import reset_token_generator
 
@@ -82,6 +82,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)
