@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from clients.models import ClientGroup, User
+from clients.models import ClientGroup
 from clients.throttling import cool_off_in_words, sign_in_failures_clear
 
 
@@ -41,12 +41,12 @@ class SignInForm(AuthenticationForm):
     def _refuse_withdrawn_access(self):
         """Say why a correct password is refused, naming the practice to contact.
 
-        Only reached with the right password, so it tells nothing to someone guessing.
+        Only reached with the right password, so it tells nothing to someone guessing. The
+        backend checked the password (clients.backends.EmailBackend): it is not hashed again,
+        so this answer takes as long as any other.
         """
-        email = User.objects.normalize_email(self.cleaned_data.get("username"))
-        password = self.cleaned_data.get("password") or ""
-        user = User.objects.filter(email=email, is_active=False).first()
-        if user is None or not user.check_password(password):
+        user = getattr(self.request, "withdrawn_access_user", None)
+        if user is None:
             return
         client = getattr(user, "client", None)
         if client is not None:
