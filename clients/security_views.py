@@ -4,7 +4,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clients import services
 from clients.access import practice_admin_required
 from clients.models import AccessRefusal, User
+from clients.throttling import cool_off_in_words
 
 
 @practice_admin_required
@@ -35,10 +36,24 @@ def _practice_emails(organization):
 @require_GET
 def lockouts(request):
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = AccessAttempt.objects.filter(
-        username__in=_practice_emails(request.organization), attempt_time__gte=since
-    ).order_by("-attempt_time")
-    context = {"attempts": attempts, "limit": settings.AXES_FAILURE_LIMIT}
+    # One row per account: its failures from every address count towards its pause.
+    accounts = (
+        AccessAttempt.objects.filter(
+            username__in=_practice_emails(request.organization), attempt_time__gte=since
+        )
+        .values("username")
+        .annotate(
+            failures=Sum("failures_since_start"),
+            addresses=Count("ip_address", distinct=True),
+            last_attempt=Max("attempt_time"),
+        )
+        .order_by("-last_attempt")
+    )
+    context = {
+        "accounts": accounts,
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "cool_off": cool_off_in_words(request),
+    }
     return render(request, "clients/lockouts.html", context)
 
 

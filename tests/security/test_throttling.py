@@ -195,3 +195,15 @@ def test_staff_unlock_from_the_admin(client, client_record, settings, db):
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
     assert attempt(client, client_record.user.email, PASSWORD).status_code == 302
+
+
+def test_the_lockouts_page_adds_up_an_accounts_failures_from_every_address(
+    client_record, admin_http
+):
+    email = client_record.user.email
+    for n in range(5):
+        attempt(type(admin_http)(REMOTE_ADDR=f"198.51.100.{n}"), email)
+    page = admin_http.get(reverse("clients:lockouts")).content.decode()
+    assert "paused for 15 minutes" in page
+    row = page[page.index(email) :]
+    assert "<td>5 <mark>Locked</mark></td><td>5</td>" in row
