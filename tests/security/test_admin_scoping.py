@@ -263,3 +263,22 @@ def test_permission_groups_are_for_superusers_only(organization):
     http = signed_in(staff)
     assert http.get(reverse("admin:auth_group_changelist")).status_code == 403
     assert http.post(reverse("admin:auth_group_add"), {"name": "All"}).status_code == 403
+
+
+def test_staff_edit_their_own_account_but_cannot_grant_themselves_rights(staff_http, staff):
+    response = staff_http.post(
+        reverse("admin:clients_user_change", args=[staff.pk]),
+        {
+            "email": staff.email,
+            "first_name": "Renamed",
+            "last_name": "",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "user_permissions": list(Permission.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.first_name == "Renamed"
+    assert not staff.is_superuser
+    assert staff.user_permissions.count() < Permission.objects.count()
