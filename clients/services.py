@@ -8,10 +8,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from clients.models import Client, ClientGroup, Invitation, Organization, User
 from clients.throttling import sign_in_failures_clear
-from portal_settings.audit import audit_record
-from portal_settings.models import AuditEntry
 
 # The same words whoever holds the address (a client of this practice or another, a provider):
 # a different message would tell a provider who is a client elsewhere.

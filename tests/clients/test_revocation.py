@@ -12,9 +12,9 @@ from django.contrib.auth.models import Permission
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from clients import services
 from clients.models import Client
-from portal_settings.models import AuditEntry
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
 from tests.helpers import signed_in
 

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from clients.models import Client, ClientGroup, Membership, Organization, User
-from portal_settings.models import AuditEntry
 from tests.factories import (
     PASSWORD,
     ClientFactory,
@@ -34,7 +34,9 @@ def staff(organization):
     user = UserFactory(is_staff=True, email="staff@example.test")
     MembershipFactory(organization=organization, user=user)
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["clients", "portal_settings"])
+        Permission.objects.filter(
+            content_type__app_label__in=["clients", "portal_settings", "audit"]
+        )
     )
     return user
 
@@ -198,7 +200,7 @@ def test_staff_cannot_open_another_practice_or_client(staff_http, other_organiza
         "admin:clients_clientgroup_changelist",
         "admin:clients_client_changelist",
         "admin:clients_accessrefusal_changelist",
-        "admin:portal_settings_auditentry_changelist",
+        "admin:audit_auditentry_changelist",
     ],
 )
 def test_list_filters_name_no_other_practice_or_its_groups(
