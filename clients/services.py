@@ -138,7 +138,9 @@ def client_update(
 def client_group_set(*, actor: User, client: Client, group: ClientGroup | None) -> Client:
     """Move a client to a group (or none). The app and the Django admin both come here."""
     _check_group(organization=client.organization, group=group)
-    client = Client.objects.select_for_update().select_related("group").get(pk=client.pk)
+    client = (
+        Client.objects.select_for_update(of=("self",)).select_related("group").get(pk=client.pk)
+    )
     if client.group_id != (group.pk if group else None):
         # The group decides inherited portal settings, so moving a client is recorded.
         audit_record(
