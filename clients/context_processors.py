@@ -32,5 +32,7 @@ def chrome_base(request) -> str:
         return PROVIDER
     client = getattr(user, "client", None)
     if client is not None and client.has_portal_access:
+        # What the portal's middleware sets on portal URLs; portal_base.html reads it.
+        request.client = client
         return PORTAL
     return SIMPLE
