@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, ClientGroup, Invitation, Organization, User
+from clients.validators import one_line
 from portal_settings.audit import audit_record
 from portal_settings.models import AuditEntry
 
@@ -26,7 +27,7 @@ def _send_invitation_email(*, client: Client, token: str, base_url: str) -> None
         "link": link,
         "days": settings.INVITATION_MAX_AGE_DAYS,
     }
-    subject = render_to_string("clients/email/invitation_subject.txt", context).strip()
+    subject = one_line(render_to_string("clients/email/invitation_subject.txt", context))
     body = render_to_string("clients/email/invitation_body.txt", context)
     send_mail(subject, body, None, [client.user.email])
 
@@ -42,8 +43,11 @@ def client_invite(*, actor: User | None, client: Client, base_url: str) -> Invit
         raise ValidationError("This client's portal login is off; turn it on before inviting.")
     client.invitations.usable().update(revoked_at=timezone.now())
     invitation, token = Invitation.issue(client=client, sent_by=actor)
+    # robust: a mail server that refuses the message is logged; the client is still saved and
+    # the provider can send the invitation again.
     transaction.on_commit(
-        lambda: _send_invitation_email(client=client, token=token, base_url=base_url)
+        lambda: _send_invitation_email(client=client, token=token, base_url=base_url),
+        robust=True,
     )
     return invitation
 

@@ -52,10 +52,5 @@ class PracticeForm(forms.ModelForm):
             "currency",
             "cancellation_cutoff_hours",
             "booking_window_days",
+            "max_upcoming_bookings",
         ]
-
-    def clean_booking_window_days(self):
-        value = self.cleaned_data["booking_window_days"]
-        if not 1 <= value <= 365:
-            raise forms.ValidationError("Between 1 and 365 days.")
-        return value
