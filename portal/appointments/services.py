@@ -38,9 +38,7 @@ def booking_ends(organization, *, now: datetime) -> datetime:
 
 
 def upcoming_count(client, *, now: datetime) -> int:
-    return client.appointments.filter(
-        status=Appointment.Status.BOOKED, starts_at__gte=now
-    ).count()
+    return client.appointments.filter(status=Appointment.Status.BOOKED, starts_at__gte=now).count()
 
 
 def _check_rules(*, client, starts_at: datetime, now: datetime) -> None:

@@ -9,6 +9,10 @@ from portal.money import MAX_AMOUNT
 AT_MOST = f"{MAX_AMOUNT:,.2f}"
 
 
+# Posted card details: hidden from error reports (sensitive_post_parameters on the views).
+CARD_FIELDS = ("number", "expiry", "cvc")
+
+
 class PayForm(forms.Form):
     number = forms.CharField(
         label="Card number",
