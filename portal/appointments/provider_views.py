@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients.access import practice_admin_required, provider_required
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.appointments.forms import AppointmentTypeForm, AvailabilityForm, PracticeForm
 from portal.appointments.models import Appointment, AppointmentType, Availability
 from portal.appointments.services import appointment_cancel
+from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required

@@ -6,10 +6,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.packages.forms import PackageForm
 from portal.packages.models import Package
 from portal.packages.services import sessions_credited
+from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from clients.models import Client, ClientGroup, Membership, Organization, User
 from portal.models import (
     Appointment,
@@ -19,7 +20,7 @@ from portal.models import (
     PackagePurchase,
     Payment,
 )
-from portal_settings.models import AuditEntry, PortalSettings
+from portal_settings.models import PortalSettings
 
 SECTION_MODELS = (
     Document,

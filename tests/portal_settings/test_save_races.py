@@ -4,7 +4,8 @@ and a form stays stale however far the row's version has moved since."""
 import pytest
 from django.urls import reverse
 
-from portal_settings.models import AuditEntry, PortalSettings
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
 from tests.concurrency import requires_postgres, run_concurrently
 from tests.factories import ClientFactory, ClientGroupFactory, PracticeAdminFactory
 from tests.helpers import signed_in

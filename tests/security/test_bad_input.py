@@ -156,7 +156,7 @@ def snapshot():
     state = {}
     for model in apps.get_models():
         if (
-            model._meta.app_label in ("clients", "portal_settings", "portal")
+            model._meta.app_label in ("audit", "clients", "portal_settings", "portal")
             and model._meta.model_name not in IGNORED
         ):
             state[model._meta.label] = sorted(map(repr, model._default_manager.values_list()))

@@ -11,10 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from clients.models import Organization
 from portal.appointments.models import Appointment, AppointmentType, Availability
 from portal.billing.models import Invoice
-from portal_settings.models import AuditEntry, PortalSettings
+from portal_settings.models import PortalSettings
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
