@@ -11,7 +11,7 @@ ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
 
 class RequestLimitsMiddleware:
-    """Refuse other methods (405) and oversized bodies (413) before anything reads the body.
+    """Refuse oversized bodies (413) before anything reads the body, and other methods (405).
 
     Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS) cover
     form fields but not file parts, which it streams to disk whatever their size; a cap on
@@ -23,14 +23,6 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ALLOWED_METHODS:
-            response = HttpResponse(
-                "This address does not accept that method.",
-                status=405,
-                content_type="text/plain; charset=utf-8",
-            )
-            response["Allow"] = ", ".join(ALLOWED_METHODS)
-            return response
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -55,3 +47,16 @@ class RequestLimitsMiddleware:
             # Pages for a signed-in person show their (health) data: no copy in any cache.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # In process_view, after the portal's enforcement: a section that is off is refused
+        # with its own page for every method.
+        if request.method not in ALLOWED_METHODS:
+            response = HttpResponse(
+                "This address does not accept that method.",
+                status=405,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        return None

@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.middleware.RequestLimitsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "clients.session_timeout.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -93,6 +92,9 @@ MIDDLEWARE = [
     "clients.security.RefusalLogMiddleware",
     "portal_settings.enforcement.PortalAccessMiddleware",
     "clients.middleware.PracticeTimezoneMiddleware",
+    # Last, so that a section that is off is refused (403) for every method first. Bodies are
+    # checked in its __call__, before any middleware's process_view reads one (CSRF does).
+    "config.middleware.RequestLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
