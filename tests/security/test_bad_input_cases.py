@@ -200,3 +200,32 @@ def test_the_appointments_page_survives_the_largest_allowed_cut_off(
     )
     http = signed_in(client_record.user)
     assert http.get(reverse("portal:appointments")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("cancellation_cutoff_hours", 2**31 - 1),
+        ("max_upcoming_bookings", 0),
+        ("booking_window_days", 366),
+        ("name", "Harbor\r\nBcc: all@example.test"),
+    ],
+)
+def test_the_practice_service_refuses_what_the_form_refuses(organization, field, value):
+    from django.core.exceptions import ValidationError
+
+    from portal.appointments.setup_services import practice_update
+
+    rules = {
+        "name": "Harbor Wellness",
+        "contact_email": "",
+        "time_zone": "America/New_York",
+        "currency": "USD",
+        "cancellation_cutoff_hours": 24,
+        "booking_window_days": 28,
+        "max_upcoming_bookings": 3,
+    }
+    with pytest.raises(ValidationError):
+        practice_update(organization=organization, **{**rules, field: value})
+    organization.refresh_from_db()
+    assert getattr(organization, field) != value
