@@ -229,3 +229,14 @@ def test_the_practice_service_refuses_what_the_form_refuses(organization, field,
         practice_update(organization=organization, **{**rules, field: value})
     organization.refresh_from_db()
     assert getattr(organization, field) != value
+
+
+def test_a_package_priced_above_what_an_invoice_can_hold_is_refused(admin_http, organization):
+    """A purchase is invoiced: a package the invoice could not hold could never be bought."""
+    from portal.packages.models import Package
+
+    data = {"name": "Year", "description": "", "price": "2000000.00", "sessions_included": 52}
+    response = admin_http.post(reverse("provider:package-list"), data)
+    assert response.status_code == 400
+    assert "at most 1,000,000.00" in response.content.decode()
+    assert not Package.objects.exists()
