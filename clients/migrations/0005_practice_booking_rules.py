@@ -17,7 +17,7 @@ def clamp_booking_rules(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0003_access_refusal"),
+        ("clients", "0004_user_credentials_revoked_at"),
     ]
 
     operations = [
