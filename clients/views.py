@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
-from clients.forms import ClientForm, GroupForm, apply_validation_error
+from clients.forms import ClientForm, GroupForm, RosterSearchForm, apply_validation_error
 
 CLIENTS_PER_PAGE = 25
 
@@ -19,17 +19,27 @@ CLIENTS_PER_PAGE = 25
 @require_GET
 def client_list(request):
     archived = request.GET.get("status") == "archived"
-    query = request.GET.get("q", "").strip()[:100]
+    search = RosterSearchForm(request.GET)
+    valid = search.is_valid()
+    query = search.cleaned_data["q"] if valid else ""
     clients = selectors.client_list(
         organization=request.organization, archived=archived, query=query
     )
+    if not valid:
+        clients = clients.none()
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     pager_query = urlencode({**({"status": "archived"} if archived else {}), "q": query}) + "&"
-    context = {"page": page, "archived": archived, "query": query, "pager_query": pager_query}
+    context = {
+        "page": page,
+        "archived": archived,
+        "query": query,
+        "pager_query": pager_query,
+        "search_error": " ".join(search.errors.get("q", [])),
+    }
     template = "clients/client_list.html"
     if request.htmx and request.htmx.target == "client-results":
         template += "#results"
-    return render(request, template, context)
+    return render(request, template, context, status=200 if valid else 400)
 
 
 @provider_required
