@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from audit.models import AppendOnlyModel
 from clients.validators import validate_single_line
@@ -79,6 +80,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = User.objects.normalize_email(self.email)
+
+    # Sessions carry an auth hash; Django ends a session whose hash no longer matches. Django
+    # hashes the password; the moment credentials were last revoked (email change, archive,
+    # portal login off) is added, so a session from before a withdrawal of access stays ended
+    # when access comes back, even if it made no request in between.
+    def get_session_auth_hash(self):
+        return self._auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._auth_hash(secret)
+
+    def _auth_hash(self, secret=None) -> str:
+        value = self.password
+        if self.credentials_revoked_at is not None:
+            value = f"{value}|{self.credentials_revoked_at.isoformat()}"
+        return salted_hmac(
+            "clients.User.get_session_auth_hash", value, secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
