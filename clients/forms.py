@@ -29,6 +29,8 @@ def paused_access_message(client) -> str:
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email",
+        max_length=254,
+        error_messages={"max_length": "An email address has at most 254 characters."},
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
@@ -80,14 +82,18 @@ class RosterSearchForm(forms.Form):
 
 
 class UnlockForm(forms.Form):
-    email = forms.EmailField()
+    email = forms.EmailField(max_length=254)
 
 
 class ClientForm(forms.Form):
     # Names go into email greetings and may go into subjects: one line only.
     first_name = forms.CharField(max_length=150, validators=[validate_single_line])
     last_name = forms.CharField(max_length=150, validators=[validate_single_line])
-    email = forms.EmailField(help_text="The client signs in to the portal with this address.")
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={"max_length": "An email address has at most 254 characters."},
+        help_text="The client signs in to the portal with this address.",
+    )
     group = forms.ModelChoiceField(
         queryset=ClientGroup.objects.none(),
         required=False,

@@ -59,4 +59,31 @@ class RequestLimitsMiddleware:
             )
             response["Allow"] = ", ".join(ALLOWED_METHODS)
             return response
+        if _is_admin(request) and _carries_nul(request):
+            # PostgreSQL refuses NUL bytes in text. The app's own forms refuse them with their
+            # own message (clients.validators); the Django admin's searches, filters and
+            # autocomplete do not, so a NUL there is refused here, before the ORM sees it.
+            body = render_to_string(
+                "400.html",
+                {
+                    "exception": "This request contains a character that cannot be saved (a NUL "
+                    "byte), so nothing was saved or searched."
+                },
+                request=request,
+            )
+            return HttpResponse(body, status=400)
         return None
+
+
+def _is_admin(request) -> bool:
+    match = request.resolver_match
+    return match is not None and match.app_name == "admin"
+
+
+def _carries_nul(request) -> bool:
+    parts = [request.GET] + ([request.POST] if request.method == "POST" else [])
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for part in parts
+        for key, values in part.lists()
+    )

@@ -48,8 +48,9 @@ def index(request):
 def parse_slot(value: str) -> tuple[int, datetime]:
     """A slot button's value, "<provider id>|<ISO start with offset>", as (id, UTC start).
 
-    ValueError for anything else, including moments that only exist at the ends of the
-    calendar (9999-12-31T23:59:59-14:00 has no UTC equivalent).
+    ValueError for anything else, including moments at the ends of the calendar, where the
+    arithmetic of a booking (its end, the notice, the window) would overflow
+    (9999-12-31T23:59:59-14:00 has no UTC equivalent at all).
     """
     provider, _, iso_start = value.partition("|")
     provider_id = parse_id(provider)
@@ -57,9 +58,15 @@ def parse_slot(value: str) -> tuple[int, datetime]:
     if provider_id is None or starts_at.tzinfo is None:
         raise ValueError("not a slot")
     try:
-        return provider_id, starts_at.astimezone(UTC)
+        starts_at = starts_at.astimezone(UTC)
+        starts_at - CALENDAR_MARGIN, starts_at + CALENDAR_MARGIN
     except OverflowError as exc:
         raise ValueError("not a slot") from exc
+    return provider_id, starts_at
+
+
+# More than any booking window, notice or appointment length.
+CALENDAR_MARGIN = timedelta(days=1000)
 
 
 def _types(request):

@@ -36,12 +36,25 @@ def hour_long(organization, provider):
     )
 
 
+@pytest.mark.parametrize("confirm", ["", "yes"])
 @pytest.mark.parametrize(
-    "moment", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59"]
+    "moment",
+    [
+        "9999-12-31T23:59:59-14:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59",
+        # the red team's: valid in UTC, but the booking's own arithmetic overflowed
+        "0001-01-01T00:00:00+00:00",
+        "9999-12-31T23:59:59+00:00",
+        "0001-01-01T05:00:00+05:00",
+    ],
 )
-def test_a_slot_at_the_ends_of_the_calendar_is_a_400(client_http, provider, hour_long, moment):
+def test_a_slot_at_the_ends_of_the_calendar_is_a_400(
+    client_http, provider, hour_long, moment, confirm
+):
     url = reverse("portal:appointments-book") + f"?type={hour_long.pk}"
-    response = client_http.post(url, {"type": hour_long.pk, "slot": f"{provider.pk}|{moment}"})
+    slot = f"{provider.pk}|{moment}"
+    response = client_http.post(url, {"type": hour_long.pk, "slot": slot, "confirm": confirm})
     assert response.status_code == 400
     assert "That is not a slot" in response.content.decode()
     assert not Appointment.objects.exists()
