@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
-from clients.forms import ClientForm, GroupForm, apply_validation_error
+from clients.forms import ClientForm, GroupForm, RosterFilterForm, apply_validation_error
 from portal_settings.resolver import effective_settings_for_client
 
 CLIENTS_PER_PAGE = 25
@@ -21,12 +21,29 @@ CLIENTS_PER_PAGE = 25
 def client_list(request):
     archived = request.GET.get("status") == "archived"
     query = request.GET.get("q", "").strip()[:100]
+    filters = RosterFilterForm(
+        request.GET,
+        groups=selectors.group_choices(organization=request.organization),
+        archived=archived,
+    )
     clients = selectors.client_list(
-        organization=request.organization, archived=archived, query=query
+        organization=request.organization, archived=archived, query=query, **filters.filters()
     )
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    pager_query = urlencode({**({"status": "archived"} if archived else {}), "q": query}) + "&"
-    context = {"page": page, "archived": archived, "query": query, "pager_query": pager_query}
+    pager_query = (
+        urlencode(
+            {**({"status": "archived"} if archived else {}), "q": query, **filters.query_params()}
+        )
+        + "&"
+    )
+    context = {
+        "page": page,
+        "archived": archived,
+        "query": query,
+        "filters": filters,
+        "filtered": bool(filters.query_params()),
+        "pager_query": pager_query,
+    }
     template = "clients/client_list.html"
     if request.htmx and request.htmx.target == "client-results":
         template += "#results"
