@@ -28,7 +28,7 @@ def test_with_redis_sessions_are_read_from_the_cache_and_kept_in_the_database(
     sign_in(client, client_record.user)
     assert Session.objects.filter(session_key=client.session.session_key).exists()
     with django_assert_num_queries(1):  # only the user (with client and settings): no session query
-        assert client.get(reverse("portal:home")).status_code == 200
+        assert client.get(reverse("portal:profile")).status_code == 200
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("portal:home")).status_code == 302
 
