@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import serious_violations
 from tests.browser import sign_in
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, OrganizationFactory
 
@@ -39,8 +40,10 @@ def test_client_tabs_collapse_into_a_menu_on_a_phone(new_page):
     assert header_height(page) < HEADER_MAX_PX
     expect(sections).to_be_hidden()
 
+    assert not serious_violations(page)
     button = open_menu_with_the_keyboard(page)
     expect(sections.get_by_role("link", name="Documents")).to_be_visible()
+    assert not serious_violations(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.keyboard.press("Tab")  # the next stop is inside the opened menu
     assert page.evaluate("!!document.activeElement.closest('header')")
