@@ -96,7 +96,7 @@ def test_the_roster_shows_each_status_in_words(provider_http, people):
     assert body.count('access-never">Never signed in') == 2
     assert "Login off" in body
     archived = provider_http.get(reverse("clients:list") + "?status=archived").content.decode()
-    assert "Archived " in archived
+    assert 'access-archived">Archived ' in archived
 
 
 def test_the_profile_header_shows_the_status(provider_http, people):
