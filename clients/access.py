@@ -4,16 +4,29 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from clients.middleware import activate_practice_timezone
+from clients.models import Membership
 
 
 def membership_of(user):
-    """The user's provider membership, or None (clients, staff without a practice, anonymous)."""
+    """The user's provider membership with its practice (one query), or None for clients,
+    staff without a practice and anonymous users."""
     if not user.is_authenticated:
         return None
-    # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
-    return getattr(user, "membership", None)
+    return Membership.objects.select_related("organization").filter(user_id=user.pk).first()
+
+
+def home_url_for(user) -> str:
+    """Where a signed-in person belongs: providers in the provider app, clients in the portal."""
+    if membership_of(user) is not None:
+        return reverse("clients:list")
+    if hasattr(user, "client"):
+        return reverse("portal:home")
+    if user.is_staff:
+        return reverse("admin:index")
+    raise PermissionDenied("This account is not linked to a practice.")
 
 
 def provider_required(view):

@@ -4,26 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from clients import services
-from clients.access import membership_of
+from clients.access import home_url_for
 from clients.forms import SignInForm
 from clients.models import Invitation
-
-
-def home_url_for(user) -> str:
-    """Where a signed-in person belongs: providers in the provider app, clients in the portal."""
-    if membership_of(user) is not None:
-        return reverse("clients:list")
-    if hasattr(user, "client"):
-        return reverse("portal:home")
-    if user.is_staff:
-        return reverse("admin:index")
-    raise PermissionDenied("This account is not linked to a practice.")
 
 
 def home(request):

@@ -1,14 +1,9 @@
 from django.contrib.auth.backends import ModelBackend
 
-from clients.identity import load_user
-
 
 class EmailBackend(ModelBackend):
-    """Django's model backend; a signed-in request's user arrives with a provider's practice or
-    a client's portal settings, in one query (clients.identity)."""
+    """Django's model backend (users sign in with their email, the USERNAME_FIELD).
 
-    def get_user(self, user_id):
-        user = load_user(user_id)
-        if user is None:
-            return None
-        return user if self.user_can_authenticate(user) else None
+    A signed-in request's user is loaded by the stock get_user (one query by primary key); the
+    portal's access middleware loads the client and their settings on portal URLs only.
+    """

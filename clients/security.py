@@ -46,7 +46,10 @@ def scoped_get_or_404(queryset, **lookup):
         raise OutOfScope(model, pk, row.get("organization_id")) from None
 
 
-def _organization_of(user):
+def _organization_of(request, user):
+    client = getattr(request, "client", None)  # set on portal requests: no query
+    if client is not None:
+        return client.organization_id
     membership = getattr(user, "membership", None)
     if membership is not None:
         return membership.organization_id
@@ -60,7 +63,7 @@ def record_refusal(request, *, reason, detail="", target_organization_id=None) -
         AccessRefusal.objects.create(
             user=user,
             user_label=(f"{user.get_full_name()} <{user.email}>" if user else "anonymous")[:300],
-            organization_id=_organization_of(user) if user else None,
+            organization_id=_organization_of(request, user) if user else None,
             target_organization_id=target_organization_id,
             method=request.method[:10],
             path=request.get_full_path()[:500],

@@ -161,24 +161,23 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 
 # --- Cache and sessions -----------------------------------------------------------------------
 
-# With REDIS_URL (e.g. redis://127.0.0.1:6379/0) the cache is shared by every app server, and
-# sessions are read from it (write-through to the database, so a Redis restart signs nobody
-# out; if Redis is down, sessions fall back to the database). Without it: LocMem and database
-# sessions, which need nothing running.
+# With REDIS_URL (e.g. redis://127.0.0.1:6379/0) the cache is Django's own Redis backend,
+# shared by every app server; without it, LocMem. Nothing correctness-critical is cached:
+# sessions live in the database (one primary-key read a request), so a Redis outage or restart
+# signs nobody out and can never bring an ended session back.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.ReusingRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cps"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    SESSION_ENGINE = "config.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -280,7 +279,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "config.storage.StaticStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }

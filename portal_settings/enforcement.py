@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from clients.account_views import home_url_for
+from clients.access import home_url_for
 from clients.middleware import activate_practice_timezone
 from clients.models import AccessRefusal
 from clients.security import record_refusal
-from portal_settings.resolver import effective_settings_for_client
+from portal_settings.resolver import client_with_settings_for_user, effective_settings_for_client
 from portal_settings.sections import ALWAYS_AVAILABLE, BY_KEY
 
 logger = logging.getLogger("portal_settings.enforcement")
@@ -69,12 +69,13 @@ def refuse(request, *, reason: str, status: int = 403, section=None):
 
 
 class PortalAccessMiddleware:
-    """Loads the signed-in client and their settings once per portal request, and enforces them.
+    """Loads the signed-in client and their settings on portal URLs, and enforces them.
 
-    Sets request.client and request.portal_settings (an EffectiveSettings), which the tab bar
-    and the views read. The client and all three levels of their settings arrive with the
-    user (one query, made on every request anyway), so a change is seen on the next request
-    and enforcement adds no query of its own.
+    On a portal URL only: one ordinary query loads the client with their practice, group and
+    the three levels of settings (resolver.client_with_settings_for_user); the middleware then
+    sets request.client and request.portal_settings (an EffectiveSettings), which the tab bar
+    and the views read. Nothing is kept between requests, so a change is enforced on the next
+    request, whichever app server serves it.
     """
 
     def __init__(self, get_response):
@@ -89,22 +90,25 @@ class PortalAccessMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        # Loaded with the user, in the same query, by clients.backends.EmailBackend.
-        client = getattr(user, "client", None)
+        try:
+            client = client_with_settings_for_user(user)
+            if client is not None:
+                request.portal_settings = effective_settings_for_client(client=client)
+        except Exception:
+            # Fail closed: if the settings cannot be worked out, no section is served.
+            logger.exception("Could not resolve the portal settings of user %s", user.pk)
+            return refuse(request, reason="unavailable", status=503)
         if client is None:
             # Providers and staff have their own app.
             return redirect(home_url_for(user))
+        # Both sides of the one-to-one point at the objects already in hand: templates and views
+        # reading request.user.client or client.user make no query.
+        user.client = client
         if not client.has_portal_access:
             # Normally the login is already inactive; this is the belt to that pair of braces.
             logout(request)
             return redirect_to_login(request.get_full_path())
         request.client = client
-        try:
-            request.portal_settings = effective_settings_for_client(client=client)
-        except Exception:
-            # Fail closed: if the settings cannot be worked out, no section is served.
-            logger.exception("Could not resolve the portal settings of client %s", client.pk)
-            return refuse(request, reason="unavailable", status=503)
         activate_practice_timezone(client.organization)
 
         tag = section_tag(view_func)

@@ -7,7 +7,6 @@ is one row, seen by every client at their next request.
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db.models import QuerySet
 
@@ -142,36 +141,20 @@ def organizations_with_settings() -> QuerySet:
     return Organization.objects.select_related("portal_settings")
 
 
-def client_with_settings(**lookup) -> Client:
-    """One client and all three levels of its settings: one SQL query."""
-    return clients_with_settings().get(**lookup)
+def client_with_settings_for_user(user) -> Client | None:
+    """The client signed in as `user`, with their practice, group and all three levels of
+    settings: one ordinary query. None when the user is not a client."""
+    return (
+        Client.objects.select_related(*CLIENT_SETTINGS_RELATED)
+        .filter(user_id=user.pk)
+        .order_by("pk")
+        .first()
+    )
 
 
 def effective_settings_for_client(*, client: Client) -> EffectiveSettings:
-    """For a client loaded by client_with_settings (or with CLIENT_SETTINGS_RELATED).
-
-    Every portal request resolves its client's settings; the result depends only on the three
-    levels' values (and the group's name), so it is computed once per distinct combination.
-    """
-    sources = sources_for_client(client)
-    return _resolve_memo(
-        tuple(sorted(sources.organization.items())),
-        None if sources.group is None else tuple(sorted(sources.group.items())),
-        sources.group_name,
-        tuple(sorted((sources.client or {}).items())),
-    )
-
-
-@lru_cache(maxsize=4096)
-def _resolve_memo(organization, group, group_name, client) -> EffectiveSettings:
-    return resolve(
-        Sources(
-            organization=dict(organization),
-            group=None if group is None else dict(group),
-            group_name=group_name,
-            client=dict(client),
-        )
-    )
+    """For a client loaded with CLIENT_SETTINGS_RELATED (clients_with_settings): no query."""
+    return resolve(sources_for_client(client))
 
 
 # select_related paths for resolving many clients of known practices (see resolve_loaded).

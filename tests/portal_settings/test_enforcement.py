@@ -152,7 +152,7 @@ def test_an_untagged_portal_view_is_refused(client_http):
         assert b"never be served" not in response.content
 
 
-def test_settings_and_tabs_cost_no_query_beyond_session_and_user(
+def test_a_portal_page_costs_session_user_and_one_query_for_client_and_settings(
     client_record, group, django_assert_num_queries
 ):
     client_record.group = group
@@ -161,17 +161,18 @@ def test_settings_and_tabs_cost_no_query_beyond_session_and_user(
     PortalSettings.objects.create(group=group, values={"journal": False})
     PortalSettings.objects.create(organization=client_record.organization, values={"goals": True})
     http = signed_in(client_record.user)
-    # the session, and the user with their client and all three levels of settings (the
-    # profile page reads nothing else; the home's own reads are pinned in tests/portal/test_home)
-    with django_assert_num_queries(2):
+    # the session, the user, and the client with all three levels of settings (the tabs and
+    # the enforcement read that result: no query of their own; the home's own reads are pinned
+    # in tests/portal/test_home.py)
+    with django_assert_num_queries(3):
         response = http.get(reverse("portal:profile"))
     assert response.status_code == 200
     assert reverse("portal:billing") not in response.content.decode()
     assert reverse("portal:journal") not in response.content.decode()
-    # a section page: the same two, plus the section's own list (the client's goals)
-    with django_assert_num_queries(3):
+    # a section page: the same three, plus the section's own list (the client's goals)
+    with django_assert_num_queries(4):
         assert http.get(reverse("portal:goals")).status_code == 200
-    with django_assert_num_queries(3):  # the same two, and the refusal in the security log
+    with django_assert_num_queries(4):  # the same three, and the refusal in the security log
         assert http.get(reverse("portal:billing")).status_code == 403
 
 

@@ -101,10 +101,11 @@ def test_the_report_costs_a_constant_number_of_queries(
         PortalSettings.objects.create(group=group, values={"billing": False})
     for n in range(count):
         make(organization, f"N{n:03d}", group=groups[n % 3], **({"goals": False} if n % 2 else {}))
-    # session, user, the practice defaults, the clients (with user, group and settings)
-    with django_assert_num_queries(4):
+    # session, user, membership with practice, the practice defaults, the clients (with user,
+    # group and settings)
+    with django_assert_num_queries(5):
         rows = rows_of(admin_http.get(CSV))
     assert len(rows) == count
-    # the HTML page: session, user, groups, count, defaults, one page of clients
-    with django_assert_num_queries(6):
+    # the HTML page: session, user, membership, groups, count, defaults, one page of clients
+    with django_assert_num_queries(7):
         assert admin_http.get(reverse("portal_settings:report")).status_code == 200

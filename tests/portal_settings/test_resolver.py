@@ -8,7 +8,7 @@ from clients.models import Client
 from portal_settings.models import PortalSettings
 from portal_settings.resolver import (
     Sources,
-    client_with_settings,
+    clients_with_settings,
     effective_settings_for_client,
     effective_settings_for_clients,
     resolve,
@@ -73,7 +73,7 @@ def test_precedence_every_combination_from_the_database(client_value, group_valu
     PortalSettings.objects.create(organization=organization, values=explicit(org_value))
     PortalSettings.objects.create(group=group, values=explicit(group_value))
     PortalSettings.objects.create(client=client, values=explicit(client_value))
-    effective = effective_settings_for_client(client=client_with_settings(pk=client.pk))
+    effective = effective_settings_for_client(client=clients_with_settings().get(pk=client.pk))
     assert (effective["billing"].enabled, effective["billing"].level) == reference(
         client_value, group_value, org_value
     )
@@ -137,7 +137,7 @@ def test_resolver_agrees_with_the_reference_for_random_practices(
 
     bulk = effective_settings_for_clients(clients=Client.objects.filter(organization=organization))
     for client, gvalues, cvalues in clients:
-        one = effective_settings_for_client(client=client_with_settings(pk=client.pk))
+        one = effective_settings_for_client(client=clients_with_settings().get(pk=client.pk))
         for key in KEYS:
             expected = reference(cvalues.get(key), (gvalues or {}).get(key), org_values.get(key))
             assert (one[key].enabled, one[key].level) == expected
@@ -149,7 +149,7 @@ def test_one_client_costs_one_query(django_assert_num_queries, client_record, gr
     client_record.group = group
     client_record.save()
     with django_assert_num_queries(1):
-        effective_settings_for_client(client=client_with_settings(user=client_record.user))
+        effective_settings_for_client(client=clients_with_settings().get(user=client_record.user))
 
 
 @pytest.mark.django_db

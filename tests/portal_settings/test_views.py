@@ -288,6 +288,6 @@ def test_settings_page_query_count(
             old_value="on",
             new_value="off",
         )
-    # session, user, client with settings, history count, history page
-    with django_assert_max_num_queries(5):
+    # session, user, membership with practice, client with settings, history count, history page
+    with django_assert_max_num_queries(6):
         assert provider_http.get(url(client_record)).status_code == 200
