@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from clients.models import ClientGroup, User
+from clients.selectors import AccessStatus
 
 
 def apply_validation_error(form, error) -> None:
@@ -102,8 +103,6 @@ class RosterFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, groups, archived: bool):
-        from clients.selectors import AccessStatus
-
         super().__init__(data)
         self.groups = {str(group.pk): group for group in groups}
         self.fields["group"].choices = [
