@@ -44,7 +44,6 @@ def provider_required(view):
         activate_practice_timezone(membership.organization)
         return view(request, *args, **kwargs)
 
-    wrapper.provider_view = True
     return wrapper
 
 

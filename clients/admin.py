@@ -2,7 +2,8 @@
 
 Nothing can be deleted here: clients are archived, not deleted, and groups, practices and
 providers are referenced by the audit trail. A staff member who is not a superuser sees only
-the records of their own practice.
+the records of their own practice. The Client Portal Settings block of a group's and a
+practice's page is added by portal_settings.admin, the layer that owns settings.
 """
 
 from axes.models import AccessAttempt
@@ -15,7 +16,6 @@ from django.db.models import Q
 from clients import services
 from clients.access import membership_of
 from clients.models import AccessRefusal, Client, ClientGroup, Membership, Organization, User
-from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
 
 
 class NoDeleteMixin:
@@ -102,9 +102,8 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SettingsInlineSaveMixin, NoDeleteMixin, admin.ModelAdmin):
+class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "contact_email", "time_zone", "created_at"]
-    inlines = [PortalSettingsInline]
     search_fields = ["name"]
 
     def get_queryset(self, request):
@@ -142,11 +141,11 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(ClientGroup)
-class ClientGroupAdmin(SettingsInlineSaveMixin, PracticeScopedMixin, admin.ModelAdmin):
+class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "description"]
     list_filter = ["organization"]
     search_fields = ["name"]
-    inlines = [PortalSettingsInline, MemberInline]
+    inlines = [MemberInline]
 
 
 @admin.register(Client)

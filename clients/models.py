@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AppendOnlyModel
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -326,32 +328,6 @@ class Invitation(models.Model):
             .filter(token_hash=_hash_token(token))
             .first()
         )
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only: never updated.")
-
-    def delete(self):
-        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only: never deleted.")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows written once and kept: no code path updates or deletes them (the audit trail, the
-    security log). The admin lists them read-only too."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError(f"{self._meta.verbose_name_plural} are append-only: never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError(f"{self._meta.verbose_name_plural} are append-only: never deleted.")
 
 
 class AccessRefusal(AppendOnlyModel):

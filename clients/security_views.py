@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from clients.access import practice_admin_required
 from clients.models import AccessRefusal, User
-from portal_settings.audit import audit_record
-from portal_settings.models import AuditEntry
 
 
 @practice_admin_required

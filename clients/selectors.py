@@ -91,15 +91,6 @@ def client_get(*, organization: Organization, pk: int) -> Client:
     )
 
 
-def client_with_settings_get(*, organization: Organization, pk: int) -> Client:
-    """One client of the practice with all three levels of its portal settings: one query."""
-    from portal_settings.resolver import clients_with_settings
-
-    return scoped_get_or_404(
-        with_access_status(clients_with_settings()), organization=organization, pk=pk
-    )
-
-
 def group_list(*, organization: Organization) -> QuerySet:
     return ClientGroup.objects.filter(organization=organization).annotate(
         active_count=Count("clients", filter=Q(clients__archived_at__isnull=True))

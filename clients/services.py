@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from clients.models import Client, ClientGroup, Invitation, Organization, User
-from portal_settings.audit import audit_record
-from portal_settings.models import AuditEntry
 
 
 def _check_group(*, organization: Organization, group: ClientGroup | None) -> None:

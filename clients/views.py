@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
 from clients.forms import ClientForm, GroupForm, RosterFilterForm, apply_validation_error
-from portal_settings.resolver import effective_settings_for_client
 
 CLIENTS_PER_PAGE = 25
 
@@ -77,12 +76,11 @@ def client_create(request):
 @provider_required
 @require_GET
 def client_detail(request, pk):
-    client = selectors.client_with_settings_get(organization=request.organization, pk=pk)
+    client = selectors.client_get(organization=request.organization, pk=pk)
     context = {
         "client": client,
         "active_tab": "overview",
         "invitation": client.invitations.first(),
-        "portal": effective_settings_for_client(client=client),
     }
     return render(request, "clients/client_detail.html", context)
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    # The project's apps, bottom to top: each imports only from those above it in this list.
+    "audit",
     "clients",
     "portal_settings",
     "portal",

@@ -1,19 +1,12 @@
-from django.urls import include, path
+from django.urls import path
 
 from portal import views
+from portal.registry import client_urlpatterns
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
-    path("billing/", include("portal.billing.urls")),
-    path("appointments/", include("portal.appointments.urls")),
-    path("goals/", include("portal.goals.urls")),
-    path("journal/", include("portal.journal.urls")),
-    path("documents/", include("portal.documents.urls")),
-    path("forms/", include("portal.intake.urls")),
-    path("care-plans/", include("portal.care_plans.urls")),
-    path("programs/", include("portal.programs.urls")),
-    path("packages/", include("portal.packages.urls")),
+    *client_urlpatterns(),
 ]

@@ -5,35 +5,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.appointments import selectors as appointments
-from portal.billing import selectors as billing
-from portal.documents import selectors as documents
-from portal.intake import selectors as intake
-from portal.programs import selectors as programs
+from portal.registry import home_cards
 from portal_settings.enforcement import always_available
-
-# What needs the client, per section: one small query each, made only if the section is allowed.
-HOME_SUMMARIES = {
-    "appointments": appointments.home_summary,
-    "billing": billing.home_summary,
-    "forms": intake.home_summary,
-    "programs": programs.home_summary,
-    "documents": documents.home_summary,
-}
 
 
 @always_available
 @require_GET
 def home(request):
-    """The client's home: what needs them in each section they may use, then the others."""
+    """The client's home: what needs them in each section they may use (one small query per
+    card, see portal.registry.home_cards), then links to the other sections."""
     allowed = request.portal_settings
-    summaries = {
-        key: summary(request.client)
-        for key, summary in HOME_SUMMARIES.items()
-        if allowed.allows(key)
-    }
-    others = [s for s in allowed.enabled_sections if s.key not in HOME_SUMMARIES]
-    context = {"home": summaries, "others": others, "today": timezone.localdate()}
+    cards = home_cards(client=request.client, allowed=allowed)
+    with_card = {card.section.key for card in cards}
+    others = [s for s in allowed.enabled_sections if s.key not in with_card]
+    context = {"cards": cards, "others": others, "today": timezone.localdate()}
     return render(request, "portal/home.html", context)
 
 

@@ -1,9 +1,30 @@
-"""The audit trail in the Django admin: a read-only list."""
+"""Portal settings in the Django admin: the settings block on a group's and a practice's page
+(added to the clients app's admin from here, the layer that owns settings), and the audit trail
+as a read-only list."""
 
 from django.contrib import admin
 
-from clients.admin import PracticeScopedMixin
-from portal_settings.models import AuditEntry
+from audit.models import AuditEntry
+from clients.admin import ClientGroupAdmin, OrganizationAdmin, PracticeScopedMixin
+from clients.models import ClientGroup, Organization
+from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
+from portal_settings.sections import BY_KEY
+
+
+class ClientGroupWithSettingsAdmin(SettingsInlineSaveMixin, ClientGroupAdmin):
+    inlines = [PortalSettingsInline, *ClientGroupAdmin.inlines]
+
+
+class OrganizationWithSettingsAdmin(SettingsInlineSaveMixin, OrganizationAdmin):
+    inlines = [PortalSettingsInline, *OrganizationAdmin.inlines]
+
+
+for model, model_admin in (
+    (ClientGroup, ClientGroupWithSettingsAdmin),
+    (Organization, OrganizationWithSettingsAdmin),
+):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)
 
 
 @admin.register(AuditEntry)
@@ -17,7 +38,7 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
         "level",
         "target",
         "action",
-        "section",
+        "section_label",
         "old_value",
         "new_value",
         "note",
@@ -26,6 +47,11 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
     search_fields = ["actor_label", "client__user__email", "group__name", "section", "note"]
     date_hierarchy = "created_at"
     list_select_related = ["organization", "client__user", "group"]
+
+    @admin.display(description="Section", ordering="section")
+    def section_label(self, entry):
+        section = BY_KEY.get(entry.section)
+        return section.label if section else entry.section
 
     @admin.display(description="Target")
     def target(self, entry):

@@ -1,7 +1,9 @@
 """The section registry: the nine sections of the Client Portal a provider can allow or withhold.
 
-Adding a section is one entry here plus its portal URLs tagged with the key. Keys are stored in
-the settings and the audit trail, so an existing key never changes.
+The single source of truth. Each entry names its package under portal/, and the portal builds
+the rest from the entry (see portal/registry.py): the client URLs at /portal/<slug>/, the
+provider's tab on a client's profile, the models, the demo data. Keys are stored in the
+settings and the audit trail, so an existing key never changes.
 """
 
 from dataclasses import dataclass
@@ -15,10 +17,8 @@ class Section:
     label: str  # the reference's words, shown on the settings forms
     tab: str  # the short name on the portal's tab bar
     summary: str  # what the client finds there (home card, empty states)
-
-    @property
-    def url_name(self) -> str:
-        return f"portal:{self.key}"
+    slug: str  # the URL segment: /portal/<slug>/ and /clients/<id>/<slug>/
+    package: str  # the package under portal/ that implements it, e.g. "care_plans"
 
     @property
     def url(self) -> str:
@@ -36,54 +36,72 @@ SECTIONS: tuple[Section, ...] = (
         "View and pay bills",
         "Billing",
         "Your invoices from the practice, what is open and what is paid, and paying online.",
+        slug="billing",
+        package="billing",
     ),
     Section(
         "appointments",
         "Schedule appointments",
         "Appointments",
         "Book an open time with your provider, and see or cancel your upcoming appointments.",
+        slug="appointments",
+        package="appointments",
     ),
     Section(
         "goals",
         "View and create goals",
         "Goals",
         "Goals you and your provider set, with target dates, and marking them complete.",
+        slug="goals",
+        package="goals",
     ),
     Section(
         "journal",
         "View and create journal entries",
         "Journal",
         "Your food, mood, activity and note entries, which your provider can read.",
+        slug="journal",
+        package="journal",
     ),
     Section(
         "documents",
         "View and upload documents",
         "Documents",
         "Documents your provider shares with you, and files you upload for them.",
+        slug="documents",
+        package="documents",
     ),
     Section(
         "forms",
         "View and complete intake forms",
         "Forms",
         "Intake forms your provider asks you to fill in, and the ones you have submitted.",
+        slug="forms",
+        package="intake",
     ),
     Section(
         "care_plans",
         "View care plans",
         "Care plans",
         "The care plans your provider has written for you, with their recommendations.",
+        slug="care-plans",
+        package="care_plans",
     ),
     Section(
         "programs",
         "View and complete programs",
         "Programs",
         "Programs you are enrolled in, module by module, and your progress.",
+        slug="programs",
+        package="programs",
     ),
     Section(
         "packages",
         "View and purchase packages",
         "Packages",
         "Session packages the practice offers, and buying one online.",
+        slug="packages",
+        package="packages",
     ),
 )
 

@@ -4,10 +4,18 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from portal_settings.audit import audit_entry, explicit_label
-from portal_settings.models import AuditEntry, PortalSettings
+from audit.models import AuditEntry
+from audit.services import audit_entry
+from portal_settings.models import PortalSettings
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target
+
+
+def explicit_label(value: bool | None) -> str:
+    """How an explicit value at one level is written in the audit trail."""
+    if value is None:
+        return "default"
+    return "on" if value else "off"
 
 
 class StaleSettingsError(Exception):

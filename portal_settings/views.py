@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
 from clients.models import ClientGroup
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
-from portal_settings.audit import history_for
 from portal_settings.forms import SettingsInputError, parse_settings_post
 from portal_settings.models import Level
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
+from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import StaleSettingsError, portal_settings_update
 from portal_settings.targets import Target, with_settings
 

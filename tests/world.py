@@ -1,9 +1,14 @@
 """One of everything a practice has, to walk every URL that takes an id."""
 
+import datetime
 import re
+import uuid
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from portal_settings.sections import BY_KEY, SECTIONS
 from tests.factories import ClientFactory, ClientGroupFactory, MembershipFactory
 
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -19,18 +24,27 @@ PK_BY_PREFIX = {
     "groups/": "group",
     "forms/": "intake_form",
     "programs/": "program",
-    # The portal's own ids, all the signed-in client's:
-    "portal/documents/": "document",
-    "portal/forms/": "assignment",
-    "portal/programs/": "enrollment",
-    "portal/billing/invoices/": "invoice",
-    "portal/billing/receipts/": "payment",
-    "portal/appointments/": "appointment",
-    "portal/goals/": "goal",
-    "portal/journal/": "journal_entry",
-    "portal/packages/purchases/": "purchase",
-    "portal/packages/": "package",
 }
+# The portal's own ids, all the signed-in client's, by section key and the path after its slug
+# (the slug itself comes from the registry).
+PORTAL_PK = {
+    "billing": {"invoices/": "invoice", "receipts/": "payment"},
+    "appointments": {"": "appointment"},
+    "goals": {"": "goal"},
+    "journal": {"": "journal_entry"},
+    "documents": {"": "document"},
+    "forms": {"": "assignment"},
+    "care_plans": {},
+    "programs": {"": "enrollment"},
+    "packages": {"purchases/": "purchase", "": "package"},
+}
+PK_BY_PREFIX.update(
+    {
+        f"portal/{BY_KEY[key].slug}/{rest}": name
+        for key, paths in PORTAL_PK.items()
+        for rest, name in paths.items()
+    }
+)
 # Every other id parameter a URL may take, and the object it names.
 PARAMS = {
     "document_pk": "document",
@@ -45,85 +59,49 @@ PARAMS = {
     "package_pk": "package",
     "entry_pk": "journal_entry",
 }
+CARD = ("4242424242424242", "12/40", "123")
 
 
 def make_world(organization) -> dict:
-    from portal.care_plans.services import care_plan_create
-    from portal.documents.services import document_share
-    from portal.intake.services import form_assign, intake_form_create, question_add
-    from portal.programs.services import enroll, module_add, program_create
-
+    """A provider, a group, a client in it, and one of everything of every section."""
     provider = MembershipFactory(organization=organization).user
     group = ClientGroupFactory(organization=organization)
     client = ClientFactory(organization=organization, group=group)
-    intake_form = intake_form_create(actor=provider, organization=organization, title="History")
-    question = question_add(form=intake_form, label="Allergies?", kind="short_text", required=True)
-    program = program_create(actor=provider, organization=organization, title="Sleep")
-    module = module_add(program=program, title="Week 1", content="Go to bed.")
-    world = {
-        "provider": provider,
-        "group": group,
-        "client": client,
-        "intake_form": intake_form,
-        "question": question,
-        "assignment": form_assign(actor=provider, form=intake_form, client=client),
-        "document": document_share(
-            actor=provider, client=client, uploaded=SimpleUploadedFile("plan.pdf", PDF)
-        ),
-        "care_plan": care_plan_create(actor=provider, client=client, title="Plan"),
-        "program": program,
-        "module": module,
-        "enrollment": enroll(actor=provider, program=program, client=client),
-    }
-    world.update(money_and_time(organization=organization, provider=provider, client=client))
+    world = {"provider": provider, "group": group, "client": client}
+    for section in SECTIONS:
+        world.update(SECTION_WORLDS[section.key](organization=organization, **world))
     return world
 
 
-def money_and_time(*, organization, provider, client) -> dict:
-    """Billing, appointments, packages, goals and journal objects for the same client."""
-    import datetime
-    import uuid
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from portal.appointments.models import Appointment, AppointmentType, Availability
+def _billing(*, organization, provider, client, **_):
     from portal.billing.gateways import parse_card
     from portal.billing.services import Line, invoice_create, invoice_pay
-    from portal.goals.services import goal_create
-    from portal.journal.services import journal_entry_create
-    from portal.packages.models import Package
-    from portal.packages.services import package_purchase
 
-    kind = AppointmentType.objects.create(
-        organization=organization, name="Follow-up", duration_minutes=30
-    )
-    starts = timezone.now() + datetime.timedelta(days=3)
-    card = parse_card("4242424242424242", "12/40", "123")
     paid = invoice_create(
         actor=provider,
         client=client,
         lines=[Line("Paid session", 1, Decimal("50.00"))],
         due_on=timezone.localdate(),
     )
-    package = Package.objects.create(
-        organization=organization,
-        name="Three sessions",
-        price=Decimal("240.00"),
-        sessions_included=3,
-    )
     return {
-        "payment": invoice_pay(invoice=paid, card=card),
-        "purchase": package_purchase(
-            client=client, package=package, card=card, request_token=uuid.uuid4()
-        ),
+        "payment": invoice_pay(invoice=paid, card=parse_card(*CARD)),
         "invoice": invoice_create(
             actor=provider,
             client=client,
             lines=[Line("Session", 1, Decimal("80.00"))],
             due_on=timezone.localdate() + datetime.timedelta(days=7),
         ),
-        "availability": Availability.objects.create(
+    }
+
+
+def _appointments(*, organization, provider, client, **_):
+    from portal.appointments.models import Appointment
+    from portal.appointments.setup_services import appointment_type_create, availability_add
+
+    kind = appointment_type_create(organization=organization, name="Follow-up", duration_minutes=30)
+    starts = timezone.now() + datetime.timedelta(days=3)
+    return {
+        "availability": availability_add(
             organization=organization,
             provider=provider,
             weekday=0,
@@ -139,16 +117,91 @@ def money_and_time(*, organization, provider, client) -> dict:
             starts_at=starts,
             ends_at=starts + datetime.timedelta(minutes=30),
         ),
-        "package": package,
-        "goal": goal_create(actor=provider, client=client, title="Walk daily"),
-        "journal_entry": journal_entry_create(
-            client=client,
-            entry_date=timezone.localdate(),
-            category="mood",
-            text="Good day",
-            photo=SimpleUploadedFile("walk.png", PNG),
-        ),
     }
+
+
+def _goals(*, provider, client, **_):
+    from portal.goals.services import goal_create
+
+    return {"goal": goal_create(actor=provider, client=client, title="Walk daily")}
+
+
+def _journal(*, client, **_):
+    from portal.journal.services import journal_entry_create
+
+    entry = journal_entry_create(
+        client=client,
+        entry_date=timezone.localdate(),
+        category="mood",
+        text="Good day",
+        photo=SimpleUploadedFile("walk.png", PNG),
+    )
+    return {"journal_entry": entry}
+
+
+def _documents(*, provider, client, **_):
+    from portal.documents.services import document_share
+
+    uploaded = SimpleUploadedFile("plan.pdf", PDF)
+    return {"document": document_share(actor=provider, client=client, uploaded=uploaded)}
+
+
+def _forms(*, organization, provider, client, **_):
+    from portal.intake.services import form_assign, intake_form_create, question_add
+
+    form = intake_form_create(actor=provider, organization=organization, title="History")
+    return {
+        "intake_form": form,
+        "question": question_add(form=form, label="Allergies?", kind="short_text", required=True),
+        "assignment": form_assign(actor=provider, form=form, client=client),
+    }
+
+
+def _care_plans(*, provider, client, **_):
+    from portal.care_plans.services import care_plan_create
+
+    return {"care_plan": care_plan_create(actor=provider, client=client, title="Plan")}
+
+
+def _programs(*, organization, provider, client, **_):
+    from portal.programs.services import enroll, module_add, program_create
+
+    program = program_create(actor=provider, organization=organization, title="Sleep")
+    return {
+        "program": program,
+        "module": module_add(program=program, title="Week 1", content="Go to bed."),
+        "enrollment": enroll(actor=provider, program=program, client=client),
+    }
+
+
+def _packages(*, organization, client, **_):
+    from portal.billing.gateways import parse_card
+    from portal.packages.services import package_create, package_purchase
+
+    package = package_create(
+        organization=organization,
+        name="Three sessions",
+        price=Decimal("240.00"),
+        sessions_included=3,
+    )
+    purchase = package_purchase(
+        client=client, package=package, card=parse_card(*CARD), request_token=uuid.uuid4()
+    )
+    return {"package": package, "purchase": purchase}
+
+
+# One builder per registry entry: a new section adds its own (a test checks they match).
+SECTION_WORLDS = {
+    "billing": _billing,
+    "appointments": _appointments,
+    "goals": _goals,
+    "journal": _journal,
+    "documents": _documents,
+    "forms": _forms,
+    "care_plans": _care_plans,
+    "programs": _programs,
+    "packages": _packages,
+}
 
 
 def url_for(route, world) -> str:

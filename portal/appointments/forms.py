@@ -4,6 +4,7 @@ from django import forms
 
 from clients.models import CURRENCIES, Organization
 from portal.appointments.models import AppointmentType, Availability
+from portal.appointments.setup_services import BOOKING_WINDOW_ERROR, DURATION_ERROR, HOURS_ERROR
 
 
 class AvailabilityForm(forms.ModelForm):
@@ -22,7 +23,7 @@ class AvailabilityForm(forms.ModelForm):
             and data.get("end_time")
             and data["end_time"] <= data["start_time"]
         ):
-            raise forms.ValidationError("The end time must be after the start time.")
+            raise forms.ValidationError(HOURS_ERROR)
         return data
 
 
@@ -35,7 +36,7 @@ class AppointmentTypeForm(forms.ModelForm):
     def clean_duration_minutes(self):
         value = self.cleaned_data["duration_minutes"]
         if not 5 <= value <= 480:
-            raise forms.ValidationError("Between 5 and 480 minutes.")
+            raise forms.ValidationError(DURATION_ERROR)
         return value
 
 
@@ -57,5 +58,5 @@ class PracticeForm(forms.ModelForm):
     def clean_booking_window_days(self):
         value = self.cleaned_data["booking_window_days"]
         if not 1 <= value <= 365:
-            raise forms.ValidationError("Between 1 and 365 days.")
+            raise forms.ValidationError(BOOKING_WINDOW_ERROR)
         return value

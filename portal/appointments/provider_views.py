@@ -1,5 +1,6 @@
 """Appointments in the provider app: the schedule, weekly hours, types, a client's tab."""
 
+from copy import copy
 from datetime import timedelta
 
 from django.contrib import messages
@@ -10,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients.access import practice_admin_required, provider_required
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
+from portal.appointments import setup_services
 from portal.appointments.forms import AppointmentTypeForm, AvailabilityForm, PracticeForm
 from portal.appointments.models import Appointment, AppointmentType, Availability
 from portal.appointments.services import appointment_cancel
+from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required
@@ -44,11 +46,15 @@ def schedule(request):
 def availability(request):
     form = AvailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        block = form.save(commit=False)
-        block.organization, block.provider = request.organization, request.user
-        block.save()
-        messages.success(request, f"Added {block}.")
-        return redirect("provider:availability")
+        try:
+            block = setup_services.availability_add(
+                organization=request.organization, provider=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Added {block}.")
+            return redirect("provider:availability")
     blocks = Availability.objects.filter(organization=request.organization, provider=request.user)
     types = AppointmentType.objects.filter(organization=request.organization)
     context = {"form": form, "blocks": blocks, "types": types, "type_form": AppointmentTypeForm()}
@@ -66,7 +72,7 @@ def availability_remove(request, block_pk):
     block = scoped_get_or_404(
         Availability, pk=block_pk, organization=request.organization, provider=request.user
     )
-    block.delete()
+    setup_services.availability_remove(block=block)
     messages.success(request, f"Removed {block}. Booked appointments are kept.")
     return redirect("provider:availability")
 
@@ -75,17 +81,16 @@ def availability_remove(request, block_pk):
 @require_POST
 def type_create(request):
     form = AppointmentTypeForm(request.POST)
-    if form.is_valid():
-        kind = form.save(commit=False)
-        kind.organization = request.organization
-        kind.save()
-        messages.success(request, f"Clients can now book “{kind.name}”.")
-    else:
-        messages.error(
-            request,
-            "The appointment type was not added: "
-            + "; ".join(e for errs in form.errors.values() for e in errs),
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        kind = setup_services.appointment_type_create(
+            organization=request.organization, **form.cleaned_data
         )
+    except ValidationError as error:
+        messages.error(request, "The appointment type was not added: " + "; ".join(error.messages))
+    else:
+        messages.success(request, f"Clients can now book “{kind.name}”.")
     return redirect("provider:availability")
 
 
@@ -93,8 +98,7 @@ def type_create(request):
 @require_POST
 def type_toggle(request, type_pk):
     kind = scoped_get_or_404(AppointmentType, pk=type_pk, organization=request.organization)
-    kind.active = not kind.active
-    kind.save(update_fields=["active"])
+    setup_services.appointment_type_update(appointment_type=kind, active=not kind.active)
     messages.success(
         request, f"“{kind.name}” is {'bookable again' if kind.active else 'no longer bookable'}."
     )
@@ -142,11 +146,16 @@ def appointment_cancel_view(request, pk, appointment_pk):
 @practice_admin_required
 @require_http_methods(["GET", "POST"])
 def practice_settings(request):
-    form = PracticeForm(request.POST or None, instance=request.organization)
+    # The form works on a copy: a refused change leaves the page's header as it was saved.
+    form = PracticeForm(request.POST or None, instance=copy(request.organization))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The practice settings were saved.")
-        return redirect("provider:practice")
+        try:
+            setup_services.practice_update(organization=request.organization, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The practice settings were saved.")
+            return redirect("provider:practice")
     return render(
         request,
         "portal/appointments/provider_practice.html",

@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.billing import services
 from portal.billing.forms import InvoiceForm, LineFormSet
 from portal.billing.models import Invoice
+from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.access import provider_required
 from clients.forms import apply_validation_error
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.care_plans import services
 from portal.care_plans.forms import CarePlanForm
 from portal.care_plans.models import CarePlan
+from portal_settings.selectors import client_with_settings_get
 
 
 def _plan_get(request, pk, plan_pk):

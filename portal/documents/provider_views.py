@@ -7,12 +7,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.documents.forms import DocumentForm
 from portal.documents.models import Document
 from portal.documents.selectors import documents_by_source
 from portal.documents.services import document_share
 from portal.responses import attachment
+from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required

@@ -3,9 +3,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clients.access import provider_required
-from clients.selectors import client_with_settings_get
 from portal.goals.forms import GoalForm
 from portal.goals.services import goal_create
+from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required

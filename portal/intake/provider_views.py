@@ -8,11 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.access import provider_required
 from clients.forms import apply_validation_error
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.intake import services
 from portal.intake.answers import display
 from portal.intake.builder_forms import AssignForm, IntakeFormForm, QuestionForm
 from portal.intake.models import FormAssignment, IntakeForm, Question
+from portal_settings.selectors import client_with_settings_get
 
 
 def _form_get(request, pk) -> IntakeForm:

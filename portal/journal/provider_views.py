@@ -4,9 +4,9 @@ from django.views.decorators.http import require_GET
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.journal.models import JournalEntry
 from portal.journal.views import PER_PAGE, photo_response
+from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required

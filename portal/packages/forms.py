@@ -1,9 +1,12 @@
 from django import forms
 
 from portal.packages.models import Package
+from portal.packages.services import PRICE_ERROR, SESSIONS_ERROR
 
 
 class PackageForm(forms.ModelForm):
+    """What the provider fills in; package_create / package_update apply the same rules."""
+
     class Meta:
         model = Package
         fields = ["name", "description", "price", "sessions_included", "active"]
@@ -12,11 +15,11 @@ class PackageForm(forms.ModelForm):
     def clean_price(self):
         price = self.cleaned_data["price"]
         if price <= 0:
-            raise forms.ValidationError("The price must be more than zero.")
+            raise forms.ValidationError(PRICE_ERROR)
         return price
 
     def clean_sessions_included(self):
         value = self.cleaned_data["sessions_included"]
         if value < 1:
-            raise forms.ValidationError("A package includes at least one session.")
+            raise forms.ValidationError(SESSIONS_ERROR)
         return value

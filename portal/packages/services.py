@@ -1,7 +1,9 @@
 """Buying a package: a paid invoice through the same gateway, and sessions credited."""
 
 import uuid
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -66,3 +68,65 @@ def sessions_credited(client) -> int:
     from django.db.models import Sum
 
     return client.package_purchases.aggregate(total=Sum("sessions_credited"))["total"] or 0
+
+
+PRICE_ERROR = "The price must be more than zero."
+SESSIONS_ERROR = "A package includes at least one session."
+
+
+def check_package(*, name: str, price, sessions_included: int) -> str:
+    """The rules of a package on offer; returns the name as it is stored."""
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Give the package a name."
+    elif len(name) > Package._meta.get_field("name").max_length:
+        errors["name"] = "Keep the name to 120 characters."
+    if price <= 0:
+        errors["price"] = PRICE_ERROR
+    elif price >= 10**8 or price != price.quantize(Decimal("0.01")):
+        errors["price"] = "Enter a price below 100,000,000 with at most two decimal places."
+    if not 1 <= sessions_included <= 32767:
+        errors["sessions_included"] = SESSIONS_ERROR
+    if errors:
+        raise ValidationError(errors)
+    return name
+
+
+@transaction.atomic
+def package_create(
+    *,
+    organization,
+    name: str,
+    price: Decimal,
+    sessions_included: int,
+    description: str = "",
+    active: bool = True,
+) -> Package:
+    name = check_package(name=name, price=price, sessions_included=sessions_included)
+    return Package.objects.create(
+        organization=organization,
+        name=name,
+        description=description.strip(),
+        price=price,
+        sessions_included=sessions_included,
+        active=active,
+    )
+
+
+@transaction.atomic
+def package_update(
+    *,
+    package: Package,
+    name: str,
+    price: Decimal,
+    sessions_included: int,
+    description: str,
+    active: bool,
+) -> Package:
+    """Earlier purchases keep the price and sessions they were bought with (their invoice)."""
+    package.name = check_package(name=name, price=price, sessions_included=sessions_included)
+    package.description = description.strip()
+    package.price, package.sessions_included, package.active = price, sessions_included, active
+    package.save(update_fields=["name", "description", "price", "sessions_included", "active"])
+    return package

@@ -7,11 +7,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
-from clients.selectors import client_with_settings_get
 from portal.programs import services
 from portal.programs.forms import EnrollForm, ModuleForm, ProgramForm
 from portal.programs.models import Program, ProgramModule
 from portal.programs.progress import progress_for
+from portal_settings.selectors import client_with_settings_get
 
 
 def _program_get(request, pk) -> Program:

@@ -1,5 +1,8 @@
 from django import template
 
+from portal_settings.resolver import clients_with_settings, effective_settings_for_client
+from portal_settings.sections import BY_KEY
+
 register = template.Library()
 
 VALUE_LABELS = {
@@ -15,3 +18,18 @@ VALUE_LABELS = {
 def audit_value(value: str) -> str:
     """How a value in the audit trail reads on the page."""
     return VALUE_LABELS.get(value, value or "—")
+
+
+@register.filter
+def section_label(key: str) -> str:
+    """A section's label from its registry key (as the audit trail stores it)."""
+    section = BY_KEY.get(key)
+    return section.label if section else key
+
+
+@register.inclusion_tag("portal_settings/_client_summary.html")
+def client_portal_summary(client):
+    """The "Client Portal" card of a client's profile (contributed here, so the clients app
+    needs to know nothing about settings): one query for the client's three levels."""
+    loaded = clients_with_settings().get(pk=client.pk)
+    return {"client": client, "portal": effective_settings_for_client(client=loaded)}

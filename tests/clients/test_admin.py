@@ -2,8 +2,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from clients.models import Client, ClientGroup, Membership, Organization, User
-from portal_settings.models import AuditEntry, PortalSettings
+from portal_settings.models import PortalSettings
 from tests.factories import ClientFactory, ClientGroupFactory, MembershipFactory, UserFactory
 from tests.helpers import signed_in
 

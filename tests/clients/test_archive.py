@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from clients.models import Client
-from portal_settings.models import AuditEntry
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from clients.models import Client, Invitation, User
 from clients.services import client_archive
-from portal_settings.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

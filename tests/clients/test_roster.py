@@ -129,7 +129,7 @@ def test_edit_a_clients_details_and_group(provider_http, client_record, group):
     client_record.user.refresh_from_db()
     assert client_record.user.email == "new@example.test"
     assert client_record.group == group
-    from portal_settings.models import AuditEntry
+    from audit.models import AuditEntry
 
     entry = AuditEntry.objects.get(action=AuditEntry.Action.GROUP_CHANGED)
     assert (entry.old_value, entry.new_value) == ("No group", "Teens")

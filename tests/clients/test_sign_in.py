@@ -151,8 +151,8 @@ def test_a_user_cannot_be_both_client_and_provider(db, organization):
 def test_times_are_shown_in_the_practice_time_zone(provider, client_record, provider_http):
     import zoneinfo
 
+    from audit.models import AuditEntry
     from clients.services import client_archive
-    from portal_settings.models import AuditEntry
 
     organization = client_record.organization
     organization.time_zone = "Asia/Tokyo"

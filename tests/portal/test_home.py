@@ -143,3 +143,15 @@ def test_home_costs_one_query_per_allowed_summary(world, off, queries, django_as
     http = signed_in(world["client"].user)
     with django_assert_num_queries(queries):
         assert http.get(reverse("portal:home")).status_code == 200
+
+
+def test_every_package_with_a_home_summary_has_its_card_template():
+    from django.template.loader import get_template
+
+    from portal.registry import _selectors
+    from portal_settings.sections import SECTIONS
+
+    offering = [s for s in SECTIONS if hasattr(_selectors(s), "home_summary")]
+    assert {s.key for s in offering} == set(SUMMARY_KEYS)
+    for section in offering:
+        get_template(f"portal/{section.package}/_home_card.html")

@@ -45,7 +45,7 @@ def test_every_portal_url_is_tagged_or_always_available():
 
 def test_every_section_has_its_tab_url():
     for section in SECTIONS:
-        route = next(r for r in portal_routes() if r.view_name == section.url_name)
+        route = next(r for r in portal_routes() if r.view_name == f"portal:{section.key}")
         assert section_tag(route.callback) == section.key
 
 
@@ -66,7 +66,7 @@ def test_every_url_of_a_section_that_is_off_is_refused_with_every_method(section
 
 @pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.key)
 def test_a_section_that_is_on_is_served(section, client_http):
-    assert client_http.get(reverse(section.url_name)).status_code == 200
+    assert client_http.get(reverse(f"portal:{section.key}")).status_code == 200
 
 
 def test_htmx_request_to_a_section_that_is_off_gets_an_htmx_redirect(client_record):

@@ -1,6 +1,7 @@
 import pytest
 
-from portal_settings.models import AuditEntry, PortalSettings
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
 from portal_settings.services import StaleSettingsError, portal_settings_update
 from portal_settings.targets import Target
 from tests.factories import ClientFactory

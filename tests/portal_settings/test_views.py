@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from portal_settings.models import AuditEntry, PortalSettings
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
 from portal_settings.sections import KEYS, SECTIONS
 from portal_settings.targets import Target
 from tests.factories import ClientFactory, ClientGroupFactory
@@ -242,7 +243,7 @@ def test_history_is_newest_first_and_includes_archive_and_login_changes(
 
 
 def test_history_pages_through_htmx(provider_http, client_record):
-    from portal_settings.audit import audit_record
+    from audit.services import audit_record
 
     for n in range(25):
         audit_record(

@@ -148,7 +148,7 @@ def test_non_superuser_staff_see_only_their_own_practice_in_the_admin(
     request.user = staff
     checked = 0
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("clients", "portal_settings", "axes"):
+        if model._meta.app_label not in ("audit", "clients", "portal_settings", "axes"):
             continue
         rows = list(model_admin.get_queryset(request))
         for row in rows:

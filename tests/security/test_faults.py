@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError
 from django.urls import reverse
 
-from portal_settings.models import AuditEntry, PortalSettings
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db

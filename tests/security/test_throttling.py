@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
-from portal_settings.models import AuditEntry
+from audit.models import AuditEntry
 from tests.factories import PASSWORD
 from tests.helpers import signed_in
 

@@ -1,10 +1,6 @@
 """Writing to the append-only audit trail. Callers hold the transaction of the change itself."""
 
-from django.db.models import QuerySet
-
-from portal_settings.models import AuditEntry, Level
-
-SETTING_VALUE_LABELS = {"on": "On", "off": "Off", "default": "Default"}
+from audit.models import AuditEntry, Level
 
 
 def actor_label(actor) -> str:
@@ -12,13 +8,6 @@ def actor_label(actor) -> str:
         return "System"
     name = actor.get_full_name()
     return f"{name} <{actor.email}>" if name else actor.email
-
-
-def explicit_label(value: bool | None) -> str:
-    """How an explicit value at one level is written in the trail."""
-    if value is None:
-        return "default"
-    return "on" if value else "off"
 
 
 def audit_entry(
@@ -59,13 +48,3 @@ def audit_record(**kwargs) -> AuditEntry:
     entry = audit_entry(**kwargs)
     entry.save()
     return entry
-
-
-def history_for(*, organization, level: str, target=None) -> QuerySet:
-    """The trail of one target, newest first, scoped to its practice."""
-    entries = AuditEntry.objects.filter(organization=organization, level=level)
-    if level == Level.CLIENT:
-        entries = entries.filter(client=target)
-    elif level == Level.GROUP:
-        entries = entries.filter(group=target)
-    return entries.select_related("client__user", "group")

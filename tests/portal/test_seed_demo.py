@@ -5,24 +5,18 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from clients.models import Client, ClientGroup, Membership, Organization, User
-from portal.models import (
-    Appointment,
-    AppointmentType,
-    Availability,
-    CarePlan,
-    Document,
-    Enrollment,
-    FormAssignment,
-    Goal,
-    Invoice,
-    JournalEntry,
-    ModuleCompletion,
-    Package,
-    PackagePurchase,
-    Payment,
-)
-from portal_settings.models import AuditEntry, PortalSettings
+from portal.appointments.models import Appointment, AppointmentType, Availability
+from portal.billing.models import Invoice, Payment
+from portal.care_plans.models import CarePlan
+from portal.documents.models import Document
+from portal.goals.models import Goal
+from portal.intake.models import FormAssignment
+from portal.journal.models import JournalEntry
+from portal.packages.models import Package, PackagePurchase
+from portal.programs.models import Enrollment, ModuleCompletion
+from portal_settings.models import PortalSettings
 
 SECTION_MODELS = (
     Document,
@@ -47,10 +41,8 @@ DEMO_PASSWORD = "demo-pass-123"
 
 
 def counts():
-    return [
-        m.objects.count()
-        for m in (Organization, User, Membership, ClientGroup, Client, PortalSettings, AuditEntry)
-    ]
+    people = (Organization, User, Membership, ClientGroup, Client, PortalSettings, AuditEntry)
+    return [m.objects.count() for m in (*people, *SECTION_MODELS)]
 
 
 def test_seed_demo_is_idempotent_and_complete(capsys):

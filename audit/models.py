@@ -1,0 +1,103 @@
+"""The bottom layer: rows written once and kept, and the audit trail built on them.
+
+Nothing here imports another app of the project; the trail points at practices, groups and
+clients by model name only, so every layer above can record what it does.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only: never updated.")
+
+    def delete(self):
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only: never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows written once and kept: no code path updates or deletes them (the audit trail, the
+    security log). The admin lists them read-only too."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{self._meta.verbose_name_plural} are append-only: never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self._meta.verbose_name_plural} are append-only: never deleted.")
+
+
+class Level(models.TextChoices):
+    """Where a setting or a change lives: the practice, one of its groups, or one client."""
+
+    ORGANIZATION = "organization", "Practice default"
+    GROUP = "group", "Group"
+    CLIENT = "client", "Client"
+
+
+class AuditEntry(AppendOnlyModel):
+    """One recorded change: who, when (UTC), which level and target, what, from what to what."""
+
+    class Action(models.TextChoices):
+        SETTING_CHANGED = "setting_changed", "Portal setting changed"
+        CLIENT_ADDED = "client_added", "Client added"
+        CLIENT_ARCHIVED = "client_archived", "Client archived"
+        CLIENT_RESTORED = "client_restored", "Client restored"
+        GROUP_CHANGED = "group_changed", "Client's group changed"
+        PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
+        SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
+
+    organization = models.ForeignKey(
+        "clients.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The actor as they were named at the time, kept if their name or email changes later.
+    actor_label = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    group = models.ForeignKey(
+        "clients.ClientGroup", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A portal section's registry key (portal_settings.sections), for setting changes.
+    section = models.CharField(max_length=32, blank=True)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit trail"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "level", "-created_at"]),
+            models.Index(fields=["client", "-created_at"]),
+            models.Index(fields=["group", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(level=Level.ORGANIZATION, group__isnull=True, client__isnull=True)
+                    | Q(level=Level.GROUP, group__isnull=False, client__isnull=True)
+                    | Q(level=Level.CLIENT, group__isnull=True, client__isnull=False)
+                ),
+                name="auditentry_target_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.get_action_display()}"

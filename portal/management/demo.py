@@ -1,0 +1,113 @@
+"""The demo practice: its people and settings, then each section's demo content.
+
+Used by `manage.py seed_demo`. Every step looks before it creates, so it is idempotent. The
+sections' content lives in each section's package (portal/<package>/demo.py), driven by the
+registry, so a new section brings its own.
+"""
+
+from django.db import transaction
+
+from clients.models import Client, ClientGroup, Membership, Organization, User
+from portal.registry import demo_seed
+from portal_settings.services import portal_settings_update
+from portal_settings.targets import Target
+
+PASSWORD = "demo-pass-123"  # noqa: S105 (the documented demo password)
+PRACTICE = "Demo Wellness"
+
+GROUPS = [
+    ("Adults", "Adult clients"),
+    ("Teens", "Clients under 18; a parent manages billing"),
+]
+CLIENTS = [
+    # (first, last, email, group)
+    ("Casey", "Client", "client@demo.test", "Teens"),
+    ("Ana", "Lopez", "ana.lopez@demo.test", "Adults"),
+    ("Ben", "Okafor", "ben.okafor@demo.test", "Adults"),
+    ("Chloe", "Martin", "chloe.martin@demo.test", "Adults"),
+    ("Dev", "Patel", "dev.patel@demo.test", "Adults"),
+    ("Elena", "Rossi", "elena.rossi@demo.test", "Adults"),
+    ("Finn", "Murphy", "finn.murphy@demo.test", "Teens"),
+    ("Grace", "Kim", "grace.kim@demo.test", "Teens"),
+    ("Hugo", "Laurent", "hugo.laurent@demo.test", None),
+    ("Isla", "Novak", "isla.novak@demo.test", "Adults"),
+    ("Jonah", "Weiss", "jonah.weiss@demo.test", None),
+    ("Keiko", "Sato", "keiko.sato@demo.test", "Adults"),
+    ("Liam", "Byrne", "liam.byrne@demo.test", "Teens"),
+    ("Maya", "Haddad", "maya.haddad@demo.test", "Adults"),
+]
+LOGINS = (
+    f"Demo logins (password for all: {PASSWORD}):\n"
+    "  Practice admin  admin@demo.test     -> provider app (/clients/)\n"
+    "  Provider        provider@demo.test  -> provider app (/clients/)\n"
+    "  Client          client@demo.test    -> Client Portal (/portal/), group Teens\n"
+    "  Staff (admin)   staff@demo.test     -> Django admin (/admin/)\n"
+)
+
+
+def _user(email, first, last, **flags):
+    user, _ = User.objects.get_or_create(
+        email=email, defaults={"first_name": first, "last_name": last}
+    )
+    user.first_name, user.last_name = first, last
+    for name, value in flags.items():
+        setattr(user, name, value)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _apply(actor, target_obj, wanted: dict, note: str):
+    """Bring a level to the wanted values through the service (audited, only real changes)."""
+    target = Target.of(target_obj).reload()
+    own = target.own_values()
+    changes = {key: value for key, value in wanted.items() if own.get(key) != value}
+    if changes:
+        portal_settings_update(
+            actor=actor,
+            target=target,
+            changes=changes,
+            shown_version=target.version_token(),
+            note=note,
+        )
+
+
+@transaction.atomic
+def seed() -> None:
+    """Create the demo practice, or bring it back to its demo state."""
+    org, _ = Organization.objects.get_or_create(
+        name=PRACTICE,
+        defaults={"contact_email": "hello@demo.test", "time_zone": "America/New_York"},
+    )
+    admin = _user("admin@demo.test", "Avery", "Admin")
+    Membership.objects.update_or_create(
+        user=admin, defaults={"organization": org, "role": Membership.Role.ADMIN}
+    )
+    provider = _user("provider@demo.test", "Priya", "Provider")
+    Membership.objects.update_or_create(
+        user=provider, defaults={"organization": org, "role": Membership.Role.PROVIDER}
+    )
+    _user("staff@demo.test", "Sam", "Staff", is_staff=True, is_superuser=True)
+
+    groups = {
+        name: ClientGroup.objects.get_or_create(
+            organization=org, name=name, defaults={"description": description}
+        )[0]
+        for name, description in GROUPS
+    }
+    clients = {}
+    for first, last, email, group_name in CLIENTS:
+        user = _user(email, first, last, is_active=True)
+        client, _ = Client.objects.get_or_create(
+            user=user, defaults={"organization": org, "group": groups.get(group_name)}
+        )
+        if client.archived_at or not client.portal_login_allowed:
+            client.archived_at, client.portal_login_allowed = None, True
+            client.save(update_fields=["archived_at", "portal_login_allowed"])
+        clients[email] = client
+
+    # Teens do not see billing (the reference's own example); one adult keeps it hidden too.
+    _apply(admin, groups["Teens"], {"billing": False, "packages": False}, "Parents handle billing")
+    ana = clients["ana.lopez@demo.test"]
+    _apply(provider, ana, {"journal": False}, "Prefers to share notes in session")
+    demo_seed(organization=org, admin=admin, provider=provider, clients=clients)
