@@ -19,6 +19,7 @@ PASSWORD = "bench-pass-123"  # noqa: S105 (a throwaway benchmark login)
 MAIN = "Bench Main"
 CLIENT_EMAIL = "bench-client@bench.test"
 PROVIDER_EMAIL = "bench-provider@bench.test"
+SECTIONS_CLIENT_EMAIL = "bench-sections@bench.test"
 SAVE_CLIENTS = 2  # one per wrk thread in the SAVE scenario
 BATCH = 5000
 
@@ -68,6 +69,34 @@ def _practice(name: str, clients: int, groups: int, *, seed: int) -> Organizatio
                 if rng.random() < 0.10
             )
     return organization
+
+
+def _sections_client(organization, provider):
+    """A client of the main practice with every section allowed and something in each (the
+    same per-section content the tests' URL walk builds), so each section page has rows to show.
+    """
+    from tests.world import SECTION_WORLDS
+
+    user, created = User.objects.update_or_create(
+        email=SECTIONS_CLIENT_EMAIL,
+        defaults={
+            "first_name": "Sections",
+            "last_name": "Bench",
+            "password": make_password(PASSWORD),
+        },
+    )
+    client, _ = Client.objects.update_or_create(
+        user=user, defaults={"organization": organization, "group": None}
+    )
+    # The practice default turns packages off; this client has every section on.
+    PortalSettings.objects.update_or_create(
+        client=client, defaults={"values": {k: True for k in KEYS}}
+    )
+    if created:
+        world = {"provider": provider, "client": client}
+        for key in KEYS:  # registry order: billing before packages
+            world.update(SECTION_WORLDS[key](organization=organization, **world))
+    return client
 
 
 def build() -> dict:
@@ -121,6 +150,7 @@ def build() -> dict:
             user=save_user, defaults={"organization": main, "group": None}
         )
         save_clients.append(save_client)
+    sections_client = _sections_client(main, provider)
     # Bulk loads leave the planner's statistics behind (it then expects 3 rows where there are
     # 100,000, and picks nested loops); a live database has them from autovacuum.
     with connection.cursor() as cursor:
@@ -130,5 +160,6 @@ def build() -> dict:
         "small": small,
         "large": large,
         "client": client,
+        "sections_client": sections_client,
         "save_clients": save_clients,
     }

@@ -1,6 +1,6 @@
 """`make fault-load`: clients browse while providers toggle their sections, for a bounded time.
 
-Serves the app with gunicorn (2 workers, Redis sessions and identity copies, PostgreSQL), signs
+Serves the app with gunicorn (2 workers, database sessions, PostgreSQL), signs
 in FAULT_CLIENTS clients and a practice admin, and runs, in parallel threads:
 
 - each client, requesting the pages of the sections being toggled, over and over;

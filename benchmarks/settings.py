@@ -1,8 +1,7 @@
-"""Benchmark-only settings: the app's settings plus a bare view to measure the ceiling."""
+"""Benchmark-only settings: the app as deployed (DEBUG off), with quieter logs."""
 
 from config.settings import *  # noqa: F403
 
-ROOT_URLCONF = "benchmarks.urls"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 LOGGING = {

@@ -17,7 +17,8 @@ def home(request):
     allowed = request.portal_settings
     cards = home_cards(client=request.client, allowed=allowed)
     with_card = {card.section.key for card in cards}
-    others = [s for s in allowed.enabled_sections if s.key not in with_card]
+    # the keys of the other allowed sections: the template links them from portal_links
+    others = {key for key in allowed.enabled_keys if key not in with_card}
     context = {"cards": cards, "others": others, "today": timezone.localdate()}
     return render(request, "portal/home.html", context)
 

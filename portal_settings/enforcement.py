@@ -72,7 +72,7 @@ class PortalAccessMiddleware:
     """Loads the signed-in client and their settings on portal URLs, and enforces them.
 
     On a portal URL only: one ordinary query loads the client with their practice, group and
-    the three levels of settings (resolver.client_with_settings_for_user); the middleware then
+    the explicit values of the three levels (resolver.client_with_settings_for_user); it then
     sets request.client and request.portal_settings (an EffectiveSettings), which the tab bar
     and the views read. Nothing is kept between requests, so a change is enforced on the next
     request, whichever app server serves it.

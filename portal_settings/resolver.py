@@ -8,7 +8,7 @@ is one row, seen by every client at their next request.
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 
 from clients.models import Client, ClientGroup, Organization
 from portal_settings.models import Level, PortalSettings
@@ -16,15 +16,6 @@ from portal_settings.sections import SECTIONS, Section
 
 BUILT_IN_DEFAULT = True
 BUILT_IN = "builtin"
-
-# select_related paths that load a client with every level of its settings in one query.
-CLIENT_SETTINGS_RELATED = (
-    "organization",
-    "organization__portal_settings",
-    "group",
-    "group__portal_settings",
-    "portal_settings",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,55 +96,88 @@ def _values(owner, attribute="portal_settings") -> dict:
     return row.values if row is not None else {}
 
 
+def _level(name: str, *, values_only: bool = False, **owner) -> dict:
+    """Annotations carrying one level's explicit values (and its row's version) as scalar
+    subqueries: `<name>_values` (None when the level has no row) and `<name>_version`.
+
+    Subqueries rather than joins: a select_related over the reverse one-to-ones makes a
+    six-table outer join that PostgreSQL takes far longer to plan than to run
+    (benchmarks/README.md).
+    """
+    rows = PortalSettings.objects.filter(**owner)
+    annotations = {f"{name}_values": Subquery(rows.values("values")[:1], output_field=JSONField())}
+    if not values_only:
+        annotations[f"{name}_version"] = Subquery(rows.values("version")[:1])
+    return annotations
+
+
+def _client_levels(*, values_only: bool = False) -> dict:
+    return {
+        **_level("own", client=OuterRef("pk"), values_only=values_only),
+        **_level("group", group=OuterRef("group_id"), values_only=values_only),
+        **_level("practice", organization=OuterRef("organization_id"), values_only=values_only),
+    }
+
+
+def clients_with_settings() -> QuerySet:
+    """Clients with their user, practice and group, and every level's explicit values and
+    versions: one query."""
+    return Client.objects.select_related("user", "organization", "group").annotate(
+        **_client_levels()
+    )
+
+
+def groups_with_settings() -> QuerySet:
+    return ClientGroup.objects.select_related("organization").annotate(
+        **_level("own", group=OuterRef("pk")),
+        **_level("practice", organization=OuterRef("organization_id")),
+    )
+
+
+def organizations_with_settings() -> QuerySet:
+    return Organization.objects.annotate(**_level("own", organization=OuterRef("pk")))
+
+
+def client_with_settings_for_user(user) -> Client | None:
+    """The client signed in as `user`, with their practice, their group and the explicit values
+    of all three levels, in one ordinary query; None when the user is not a client."""
+    try:
+        return (
+            Client.objects.select_related("organization", "group")
+            .annotate(**_client_levels(values_only=True))
+            .get(user_id=user.pk)
+        )
+    except Client.DoesNotExist:
+        return None
+
+
 def sources_for_client(client: Client) -> Sources:
-    """Read a client's three levels from what select_related loaded: no query."""
-    group = client.group
+    """A client's three levels, from a client loaded by clients_with_settings or
+    client_with_settings_for_user: no query."""
+    group = client.group if client.group_id else None
     return Sources(
-        organization=_values(client.organization),
-        group=_values(group) if group is not None else None,
+        organization=client.practice_values or {},
+        group=(client.group_values or {}) if group is not None else None,
         group_name=group.name if group is not None else "",
-        client=_values(client),
+        client=client.own_values or {},
     )
 
 
 def sources_for_group(group: ClientGroup) -> Sources:
     return Sources(
-        organization=_values(group.organization), group=_values(group), group_name=group.name
+        organization=group.practice_values or {},
+        group=group.own_values or {},
+        group_name=group.name,
     )
 
 
 def sources_for_organization(organization: Organization) -> Sources:
-    return Sources(organization=_values(organization))
-
-
-def clients_with_settings() -> QuerySet:
-    """Clients, each loaded with all three levels of its settings: one SQL query."""
-    return Client.objects.select_related("user", *CLIENT_SETTINGS_RELATED)
-
-
-def groups_with_settings() -> QuerySet:
-    return ClientGroup.objects.select_related(
-        "organization", "organization__portal_settings", "portal_settings"
-    )
-
-
-def organizations_with_settings() -> QuerySet:
-    return Organization.objects.select_related("portal_settings")
-
-
-def client_with_settings_for_user(user) -> Client | None:
-    """The client signed in as `user`, with their practice, group and all three levels of
-    settings: one ordinary query. None when the user is not a client."""
-    return (
-        Client.objects.select_related(*CLIENT_SETTINGS_RELATED)
-        .filter(user_id=user.pk)
-        .order_by("pk")
-        .first()
-    )
+    return Sources(organization=organization.own_values or {})
 
 
 def effective_settings_for_client(*, client: Client) -> EffectiveSettings:
-    """For a client loaded with CLIENT_SETTINGS_RELATED (clients_with_settings): no query."""
+    """For a client loaded by clients_with_settings or client_with_settings_for_user: no
+    query."""
     return resolve(sources_for_client(client))
 
 

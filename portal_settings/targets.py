@@ -30,9 +30,8 @@ def with_settings(level: str):
     }[level]()
 
 
-def _version(owner) -> int:
-    row = getattr(owner, "portal_settings", None)
-    return row.version if row is not None else 0
+def _version(version: int | None) -> int:
+    return version or 0  # no row yet: version 0
 
 
 @dataclass(frozen=True)
@@ -91,8 +90,7 @@ class Target:
         return resolve(Sources({}), upto=Level.ORGANIZATION)
 
     def own_values(self) -> dict:
-        row = getattr(self.obj, "portal_settings", None)
-        return dict(row.values) if row is not None else {}
+        return dict(self.obj.own_values or {})
 
     def version_token(self) -> str:
         """Changes whenever anything this target's page shows could have changed.
@@ -100,17 +98,13 @@ class Target:
         For a client: their own row, their group (which one, and its row) and the practice
         default; for a group: its row and the practice default; for the practice: its row.
         """
+        obj = self.obj
         if self.level == Level.CLIENT:
-            client = self.obj
-            group_part = f"{client.group_id}:{_version(client.group)}" if client.group_id else "-"
-            return f"o{_version(client.organization)}.g{group_part}.c{_version(client)}"
+            group_part = f"{obj.group_id}:{_version(obj.group_version)}" if obj.group_id else "-"
+            return f"o{_version(obj.practice_version)}.g{group_part}.c{_version(obj.own_version)}"
         if self.level == Level.GROUP:
-            return f"o{_version(self.obj.organization)}.g{_version(self.obj)}"
-        return f"o{_version(self.obj)}"
+            return f"o{_version(obj.practice_version)}.g{_version(obj.own_version)}"
+        return f"o{_version(obj.own_version)}"
 
     def lock_row(self) -> PortalSettings | None:
-        row = PortalSettings.objects.select_for_update().filter(**self.row_lookup).first()
-        if row is not None and self.level != Level.ORGANIZATION:
-            # The signal that invalidates identity copies needs the target; it is in hand.
-            setattr(row, self.level, self.obj)
-        return row
+        return PortalSettings.objects.select_for_update().filter(**self.row_lookup).first()

@@ -1,19 +1,16 @@
 """The portal's tab bar: Home, then a tab per section the signed-in client may use."""
 
 from django import template
-from django.urls import reverse
 
 register = template.Library()
 
 
 @register.inclusion_tag("portal/_tabs.html", takes_context=True)
 def portal_tabs(context):
-    request = context["request"]
-    effective = getattr(request, "portal_settings", None)
-    match = request.resolver_match
+    match = context["request"].resolver_match
     return {
-        "home_url": reverse("portal:home"),
+        "home_url": context.get("portal_home_url"),
         "on_home": match is not None and match.url_name == "home",
         "current": context.get("portal_current_section"),
-        "sections": effective.enabled_sections if effective is not None else (),
+        "links": context.get("portal_links", ()),
     }

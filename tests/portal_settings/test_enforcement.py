@@ -196,3 +196,13 @@ def test_the_current_sections_tab_is_marked(client_http):
     body = client_http.get(reverse("portal:goals")).content.decode()
     assert f'<a href="{reverse("portal:goals")}" aria-current="page">' in body
     assert body.count('aria-current="page"') == 1
+
+
+def test_the_tab_links_are_each_sections_own_url(client_http):
+    """The tab bar derives section links from the portal home and the registry's slugs (one
+    reverse a page); each must be exactly what the URLconf serves."""
+    from portal_settings.sections import SECTIONS
+
+    response = client_http.get(reverse("portal:home"))
+    links = {link["section"].key: link["url"] for link in response.context["portal_links"]}
+    assert links == {section.key: reverse(f"portal:{section.key}") for section in SECTIONS}
