@@ -55,6 +55,7 @@ class AuditEntry(AppendOnlyModel):
         GROUP_CHANGED = "group_changed", "Client's group changed"
         PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
         SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
+        PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

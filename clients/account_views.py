@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from clients import services
 from clients.access import home_url_for
-from clients.forms import SignInForm
+from clients.forms import SignInForm, ThrottledPasswordChangeForm
 from clients.models import Invitation
+from clients.tokens import reset_token_generator
 
 
 def home(request):
@@ -56,11 +57,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
+    token_generator = reset_token_generator
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+    token_generator = reset_token_generator
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -68,6 +71,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -7,10 +7,11 @@ practice's page is added by portal_settings.admin, the layer that owns settings.
 """
 
 from axes.models import AccessAttempt
-from axes.utils import reset
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from clients import services
@@ -23,14 +24,70 @@ class NoDeleteMixin:
         return False
 
 
+def staff_organization(request):
+    """The practice a non-superuser staff member works for, or None."""
+    membership = membership_of(request.user)
+    return membership.organization if membership else None
+
+
+def users_in_scope(request):
+    """The people a non-superuser staff member may pick or edit in the admin.
+
+    Their practice's providers and clients, never a superuser, and no other staff member than
+    themselves: editing another staff account (its password, say) would hand over its rights.
+    """
+    organization = staff_organization(request)
+    if organization is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            Q(membership__organization=organization) | Q(client__organization=organization)
+        )
+        .exclude(is_superuser=True)
+        .exclude(Q(is_staff=True) & ~Q(pk=request.user.pk))
+    )
+
+
+def related_in_scope(request, model):
+    """The rows of `model` a non-superuser staff member may choose in a form field or filter.
+
+    Deny by default: a related model not named here offers nothing.
+    """
+    organization = staff_organization(request)
+    if model is Organization:
+        return Organization.objects.filter(pk=getattr(organization, "pk", None))
+    if model is ClientGroup:
+        return ClientGroup.objects.filter(organization=organization)
+    if model is Client:
+        return Client.objects.filter(organization=organization)
+    if model is User:
+        return users_in_scope(request)
+    return model._default_manager.none()
+
+
+class PracticeScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A list filter on a related practice or group that offers only the staff's own."""
+
+    def field_choices(self, field, request, model_admin):
+        if request.user.is_superuser:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        queryset = related_in_scope(request, field.related_model).order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
 class PracticeScopedMixin(NoDeleteMixin):
-    """Limit a non-superuser staff member to their own practice's rows."""
+    """Limit a non-superuser staff member to their own practice's rows.
+
+    Lists and change pages show only the practice's rows, and every foreign key of every form
+    offers and accepts only rows of the practice (the submitted id is checked by the form field,
+    not only the widget's choices), whatever the related model.
+    """
 
     organization_path = "organization"
 
     def staff_organization(self, request):
-        membership = membership_of(request.user)
-        return membership.organization if membership else None
+        return staff_organization(request)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -42,15 +99,39 @@ class PracticeScopedMixin(NoDeleteMixin):
         return queryset.filter(**{self.organization_path: organization})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        organization = None if request.user.is_superuser else self.staff_organization(request)
         if not request.user.is_superuser:
-            if db_field.related_model is Organization:
-                kwargs["queryset"] = Organization.objects.filter(
-                    pk=getattr(organization, "pk", None)
-                )
-            elif db_field.related_model is ClientGroup:
-                kwargs["queryset"] = ClientGroup.objects.filter(organization=organization)
+            kwargs["queryset"] = related_in_scope(request, db_field.related_model)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["queryset"] = related_in_scope(request, db_field.related_model)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SuperuserOnlyMixin:
+    """Models that grant rights: only a superuser sees or edits them, whatever permissions a
+    staff member was given (a permission group could otherwise be widened by its member)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserOnlyMixin, NoDeleteMixin, DjangoGroupAdmin):
+    pass
 
 
 @admin.register(User)
@@ -85,12 +166,9 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
         queryset = super(PracticeScopedMixin, self).get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        organization = self.staff_organization(request)
-        if organization is None:
-            return queryset.none()
-        return queryset.filter(
-            Q(membership__organization=organization) | Q(client__organization=organization)
-        )
+        # Also what the password page (/admin/clients/user/<id>/password/) and the user
+        # autocomplete of other forms look up: a superuser or another staff member is not found.
+        return queryset.filter(pk__in=users_in_scope(request).values("pk"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -99,6 +177,13 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
             # (for clients it follows their portal login, set from the app).
             fields += ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        client = getattr(obj, "client", None) if change else None
+        if client is not None and "email" in form.changed_data:
+            # What was sent to the old address stops working, as when the app changes it.
+            services.client_links_revoke(client=client)
 
 
 @admin.register(Organization)
@@ -120,10 +205,27 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_display = ["user", "organization", "role"]
-    list_filter = ["role", "organization"]
+    list_filter = ["role", ("organization", PracticeScopedRelatedFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "organization"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user__in=users_in_scope(request).values("pk"))
+
+    def has_add_permission(self, request):
+        # Attaching a person to a practice is a superuser's job: a staff member could otherwise
+        # attach any account, a superuser's included, and then act as it.
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["user", "organization"]
+        return fields
 
 
 class MemberInline(admin.TabularInline):
@@ -143,7 +245,7 @@ class MemberInline(admin.TabularInline):
 @admin.register(ClientGroup)
 class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "description"]
-    list_filter = ["organization"]
+    list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
     inlines = [MemberInline]
 
@@ -158,7 +260,11 @@ class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
         "portal_login_allowed",
         "archived_at",
     ]
-    list_filter = ["organization", "group", ("archived_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        ("organization", PracticeScopedRelatedFilter),
+        ("group", PracticeScopedRelatedFilter),
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "organization", "group"]
     fields = ["user", "organization", "group", "portal_login_allowed", "archived_at", "created_at"]
@@ -168,6 +274,16 @@ class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # Clients are added from the provider app, which sends their portal invitation.
         return False
+
+    def save_model(self, request, obj, form, change):
+        # The group is the only field edited here; it moves through the app's service, which
+        # writes the audit entry.
+        if "group" in form.changed_data:
+            services.client_group_set(
+                actor=request.user,
+                client=Client.objects.get(pk=obj.pk),
+                group=form.cleaned_data["group"],
+            )
 
     @admin.action(description="Archive selected clients (nothing is deleted)")
     def archive_clients(self, request, queryset):
@@ -195,7 +311,7 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
         "path",
         "ip_address",
     ]
-    list_filter = ["reason", "organization"]
+    list_filter = ["reason", ("organization", PracticeScopedRelatedFilter)]
     search_fields = ["user_label", "path", "detail"]
     date_hierarchy = "created_at"
 
@@ -246,5 +362,11 @@ class AccessAttemptAdmin(NoDeleteMixin, admin.ModelAdmin):
     @admin.action(description="Unlock the selected accounts and addresses")
     def unlock(self, request, queryset):
         for attempt in queryset:
-            reset(ip=attempt.ip_address, username=attempt.username)
+            user = User.objects.filter(email=attempt.username).first()
+            # Only a superuser clears an address: it may carry other practices' failures.
+            address = attempt.ip_address if request.user.is_superuser else None
+            if user is not None:
+                services.sign_in_unlock(actor=request.user, user=user, ip_address=address)
+            elif request.user.is_superuser:
+                services.sign_in_unlock_unknown(username=attempt.username, ip_address=address)
         messages.success(request, "Unlocked.")

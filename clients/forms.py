@@ -1,8 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from clients.models import ClientGroup, User
+from clients.models import ClientGroup
 from clients.selectors import AccessStatus
+from clients.throttling import cool_off_in_words, sign_in_failures_clear
 
 
 def apply_validation_error(form, error) -> None:
@@ -40,12 +42,12 @@ class SignInForm(AuthenticationForm):
     def _refuse_withdrawn_access(self):
         """Say why a correct password is refused, naming the practice to contact.
 
-        Only reached with the right password, so it tells nothing to someone guessing.
+        Only reached with the right password, so it tells nothing to someone guessing. The
+        backend checked the password (clients.backends.EmailBackend): it is not hashed again,
+        so this answer takes as long as any other.
         """
-        email = User.objects.normalize_email(self.cleaned_data.get("username"))
-        password = self.cleaned_data.get("password") or ""
-        user = User.objects.filter(email=email, is_active=False).first()
-        if user is None or not user.check_password(password):
+        user = getattr(self.request, "withdrawn_access_user", None)
+        if user is None:
             return
         client = getattr(user, "client", None)
         if client is not None:
@@ -83,6 +85,38 @@ class ClientForm(forms.Form):
 class GroupForm(forms.Form):
     name = forms.CharField(max_length=100)
     description = forms.CharField(max_length=300, required=False)
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The password change form, whose current-password field is throttled like sign-in.
+
+    The current password is checked through authenticate(), so django-axes counts a wrong one
+    against the account with its sign-in failures (clients.throttling): 5 wrong in 15 minutes
+    pause both. The right one clears the account's failures.
+    """
+
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.email, password=old_password)
+        paused = getattr(self.request, "axes_locked_out", False)
+        # This form says so itself, rather than axes swapping in the sign-in paused page.
+        self.request.axes_locked_out = False
+        if paused:
+            raise forms.ValidationError(
+                "Too many wrong current passwords. For your security, changing the password is "
+                f"paused for {cool_off_in_words(self.request)}.",
+                code="password_paused",
+            )
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        sign_in_failures_clear(username=self.user.email)
+        return old_password
 
 
 class RosterFilterForm(forms.Form):

@@ -57,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # refuse the sign-in and drop the user from every existing session on its next request.
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when what was sent to this person must stop working (their email changed, they were
+    # archived or their login turned off): password-reset links issued before it are refused.
+    credentials_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

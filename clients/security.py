@@ -107,6 +107,13 @@ class RefusalLogMiddleware:
 
 
 def axes_username(request, credentials) -> str:
-    """The sign-in email as django-axes counts failures against it: one account, any case."""
-    value = (credentials or {}).get("username") or request.POST.get("username", "")
-    return value.strip().lower()
+    """The sign-in email as django-axes counts failures against it: one account, any case.
+
+    authenticate()'s keyword is `username`; axes' own lock check passes it on as `email` (the
+    user model's USERNAME_FIELD); the sign-in form posts `username`.
+    """
+    credentials = credentials or {}
+    value = (
+        credentials.get("username") or credentials.get("email") or request.POST.get("username", "")
+    )
+    return str(value).strip().lower()

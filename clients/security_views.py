@@ -1,19 +1,18 @@
 """The practice admin's security pages: the log of refused requests, and sign-in lockouts."""
 
 from axes.models import AccessAttempt
-from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from clients import services
 from clients.access import practice_admin_required
 from clients.models import AccessRefusal, User
+from clients.throttling import cool_off_in_words
 
 
 @practice_admin_required
@@ -37,10 +36,24 @@ def _practice_emails(organization):
 @require_GET
 def lockouts(request):
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = AccessAttempt.objects.filter(
-        username__in=_practice_emails(request.organization), attempt_time__gte=since
-    ).order_by("-attempt_time")
-    context = {"attempts": attempts, "limit": settings.AXES_FAILURE_LIMIT}
+    # One row per account: its failures from every address count towards its pause.
+    accounts = (
+        AccessAttempt.objects.filter(
+            username__in=_practice_emails(request.organization), attempt_time__gte=since
+        )
+        .values("username")
+        .annotate(
+            failures=Sum("failures_since_start"),
+            addresses=Count("ip_address", distinct=True),
+            last_attempt=Max("attempt_time"),
+        )
+        .order_by("-last_attempt")
+    )
+    context = {
+        "accounts": accounts,
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "cool_off": cool_off_in_words(request),
+    }
     return render(request, "clients/lockouts.html", context)
 
 
@@ -53,15 +66,6 @@ def unlock(request):
     if user is None or user.email not in emails:
         messages.error(request, "That account is not one of your practice's.")
         return redirect("clients:lockouts")
-    count = reset(username=user.email)
-    client = getattr(user, "client", None)
-    audit_record(
-        actor=request.user,
-        organization=request.organization,
-        action=AuditEntry.Action.SIGN_IN_UNLOCKED,
-        client=client,
-        new_value=user.email,
-        note=f"{count} failed attempt record(s) cleared",
-    )
+    services.sign_in_unlock(actor=request.user, user=user)
     messages.success(request, f"{user.email} can sign in again.")
     return redirect("clients:lockouts")

@@ -11,6 +11,38 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from clients.models import Client, ClientGroup, Invitation, Organization, User
+from clients.throttling import sign_in_failures_clear
+
+# The same words whoever holds the address (a client of this practice or another, a provider):
+# a different message would tell a provider who is a client elsewhere.
+EMAIL_REFUSED = (
+    "This email address cannot be used for this client. Ask the client for another address, "
+    "or contact support."
+)
+
+
+def _check_email_free(*, email: str, user: User | None = None) -> None:
+    taken = User.objects.filter(email=email)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise ValidationError({"email": EMAIL_REFUSED})
+
+
+def _revoke_issued_links(*, client: Client) -> None:
+    """Open invitations stop working, and so do password-reset links issued before now (the
+    reset token's hash includes User.credentials_revoked_at: clients.tokens)."""
+    now = timezone.now()
+    client.invitations.usable().update(revoked_at=now)
+    user = client.user
+    user.credentials_revoked_at = now
+    user.save(update_fields=["credentials_revoked_at"])
+
+
+@transaction.atomic
+def client_links_revoke(*, client: Client) -> None:
+    """Revoke the client's open invitations and reset links (their email changed elsewhere)."""
+    _revoke_issued_links(client=client)
 
 
 def _check_group(*, organization: Organization, group: ClientGroup | None) -> None:
@@ -62,8 +94,7 @@ def client_create(
     """Add a client to the practice and send their portal invitation."""
     _check_group(organization=organization, group=group)
     email = User.objects.normalize_email(email)
-    if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "Someone with this email address already has an account."})
+    _check_email_free(email=email)
     user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
     client = Client.objects.create(organization=organization, user=user, group=group)
     audit_record(
@@ -87,14 +118,29 @@ def client_update(
     email: str,
     group: ClientGroup | None,
 ) -> Client:
-    """Change a client's name, email or group."""
+    """Change a client's name, email or group.
+
+    A new email revokes what was sent to the old one: open invitations and reset links.
+    """
     _check_group(organization=client.organization, group=group)
     email = User.objects.normalize_email(email)
-    if User.objects.filter(email=email).exclude(pk=client.user_id).exists():
-        raise ValidationError({"email": "Someone with this email address already has an account."})
+    _check_email_free(email=email, user=client.user)
     user = client.user
+    email_changed = user.email != email
     user.first_name, user.last_name, user.email = first_name, last_name, email
     user.save(update_fields=["first_name", "last_name", "email"])
+    if email_changed:
+        _revoke_issued_links(client=client)
+    return client_group_set(actor=actor, client=client, group=group)
+
+
+@transaction.atomic
+def client_group_set(*, actor: User, client: Client, group: ClientGroup | None) -> Client:
+    """Move a client to a group (or none). The app and the Django admin both come here."""
+    _check_group(organization=client.organization, group=group)
+    client = (
+        Client.objects.select_for_update(of=("self",)).select_related("group").get(pk=client.pk)
+    )
     if client.group_id != (group.pk if group else None):
         # The group decides inherited portal settings, so moving a client is recorded.
         audit_record(
@@ -131,7 +177,8 @@ def client_archive(*, actor: User, client: Client) -> Client:
         return client
     client.archived_at = timezone.now()
     client.save(update_fields=["archived_at"])
-    client.invitations.usable().update(revoked_at=timezone.now())
+    # A link taken before archiving must not work after a restore.
+    _revoke_issued_links(client=client)
     _sync_login(client)
     audit_record(
         actor=actor,
@@ -175,7 +222,7 @@ def client_portal_login_set(
     client.portal_login_allowed = allowed
     client.save(update_fields=["portal_login_allowed"])
     if not allowed:
-        client.invitations.usable().update(revoked_at=timezone.now())
+        _revoke_issued_links(client=client)
     _sync_login(client)
     audit_record(
         actor=actor,
@@ -212,3 +259,29 @@ def group_create(*, actor: User, organization: Organization, name: str, descript
     group.full_clean()
     group.save()
     return group
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor: User, user: User, ip_address: str | None = None) -> int:
+    """Clear the failed sign-ins recorded against an account (and, if given, an address), and
+    record who did it. Returns how many failure records were cleared."""
+    count = sign_in_failures_clear(username=user.email, ip_address=ip_address)
+    client = getattr(user, "client", None)
+    membership = getattr(user, "membership", None)
+    organization = client.organization if client else getattr(membership, "organization", None)
+    if organization is not None:
+        audit_record(
+            actor=actor,
+            organization=organization,
+            action=AuditEntry.Action.SIGN_IN_UNLOCKED,
+            client=client,
+            new_value=user.email,
+            note=f"{count} failed attempt record(s) cleared",
+        )
+    return count
+
+
+@transaction.atomic
+def sign_in_unlock_unknown(*, username: str, ip_address: str | None = None) -> int:
+    """Clear failures recorded against a name that is no account (staff, in the admin)."""
+    return sign_in_failures_clear(username=username, ip_address=ip_address)

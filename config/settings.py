@@ -193,15 +193,23 @@ SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60)
 
 # --- Sign-in throttling (django-axes) ---------------------------------------------------------
 
-# After AXES_FAILURE_LIMIT failed sign-ins, the account and (separately) the address are locked
-# for AXES_COOLOFF_MINUTES; a practice admin (Report > Sign-in lockouts) or staff (the admin)
+# Sign-in throttling (clients/throttling.py decides, django-axes records). Within the cool-off
+# window: AXES_FAILURE_LIMIT failures pause the account (from any address), and
+# SIGN_IN_ADDRESS_FAILURE_LIMIT failures pause the address (across accounts; far above one
+# person's typos, so an office sharing one address is not locked out by one client). A success
+# clears only that account's failures. The same count covers the current-password field of the
+# password change forms. A practice admin (Security > Sign-in lockouts) or staff (the admin)
 # can unlock earlier.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_HANDLER = "clients.throttling.SignInThrottle"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "clients.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A refused attempt during the pause does not restart it: the pause is 15 minutes, as promised.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "clients.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Its admin would show every practice's sign-in attempts to every staff member; ours is scoped.

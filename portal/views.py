@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clients.forms import ThrottledPasswordChangeForm
 from portal.registry import home_cards
 from portal_settings.enforcement import always_available
 
@@ -27,7 +27,7 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """The client's own details and password. Changing it signs out their other sessions."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = ThrottledPasswordChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

@@ -5,7 +5,12 @@ as a read-only list."""
 from django.contrib import admin
 
 from audit.models import AuditEntry
-from clients.admin import ClientGroupAdmin, OrganizationAdmin, PracticeScopedMixin
+from clients.admin import (
+    ClientGroupAdmin,
+    OrganizationAdmin,
+    PracticeScopedMixin,
+    PracticeScopedRelatedFilter,
+)
 from clients.models import ClientGroup, Organization
 from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
 from portal_settings.sections import BY_KEY
@@ -43,7 +48,7 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
         "new_value",
         "note",
     ]
-    list_filter = ["action", "level", "organization"]
+    list_filter = ["action", "level", ("organization", PracticeScopedRelatedFilter)]
     search_fields = ["actor_label", "client__user__email", "group__name", "section", "note"]
     date_hierarchy = "created_at"
     list_select_related = ["organization", "client__user", "group"]

@@ -14,11 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from clients.access import home_url_for
+from clients.access import home_url_for, membership_of
 from clients.middleware import activate_practice_timezone
 from clients.models import AccessRefusal
 from clients.security import record_refusal
-from portal_settings.resolver import client_with_settings_for_user, effective_settings_for_client
+from portal_settings.resolver import (
+    client_with_settings_for_user,
+    clients_with_settings,
+    effective_settings_for_client,
+)
 from portal_settings.sections import ALWAYS_AVAILABLE, BY_KEY
 
 logger = logging.getLogger("portal_settings.enforcement")
@@ -90,8 +94,11 @@ class PortalAccessMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        preview = request.session.get(PREVIEW_SESSION_KEY)
         try:
             client = client_with_settings_for_user(user)
+            if client is None and preview is not None:
+                client = _previewed_client(user, preview)
             if client is not None:
                 request.portal_settings = effective_settings_for_client(client=client)
         except Exception:
@@ -101,6 +108,14 @@ class PortalAccessMiddleware:
         if client is None:
             # Providers and staff have their own app.
             return redirect(home_url_for(user))
+        request.client = client
+        request.portal_preview = client.user_id != user.pk
+        if request.portal_preview:
+            activate_practice_timezone(client.organization)
+            if request.method not in SAFE_METHODS:
+                # A preview shows exactly what the client sees, and changes nothing.
+                return refuse(request, reason="preview", section=None)
+            return self._enforce(request, view_func, log=False)
         # Both sides of the one-to-one point at the objects already in hand: templates and views
         # reading request.user.client or client.user make no query.
         user.client = client
@@ -108,9 +123,10 @@ class PortalAccessMiddleware:
             # Normally the login is already inactive; this is the belt to that pair of braces.
             logout(request)
             return redirect_to_login(request.get_full_path())
-        request.client = client
         activate_practice_timezone(client.organization)
+        return self._enforce(request, view_func, log=True)
 
+    def _enforce(self, request, view_func, *, log: bool):
         tag = section_tag(view_func)
         if tag == ALWAYS_AVAILABLE:
             return None
@@ -118,9 +134,29 @@ class PortalAccessMiddleware:
             logger.error(
                 "Portal view %s has no section tag; refused.", request.resolver_match.view_name
             )
-            record_refusal(request, reason=AccessRefusal.Reason.UNTAGGED)
+            if log:
+                record_refusal(request, reason=AccessRefusal.Reason.UNTAGGED)
             return refuse(request, reason="untagged")
         if not request.portal_settings.allows(tag):
-            record_refusal(request, reason=AccessRefusal.Reason.SECTION_OFF, detail=tag)
+            if log:
+                record_refusal(request, reason=AccessRefusal.Reason.SECTION_OFF, detail=tag)
             return refuse(request, reason="section_off", section=BY_KEY[tag])
         return None
+
+
+SAFE_METHODS = ("GET", "HEAD")
+# Set by portal_settings.views.preview_start for a provider; cleared by preview_end.
+PREVIEW_SESSION_KEY = "portal_preview_client"
+
+
+def _previewed_client(user, client_id):
+    """The client a provider is previewing, scoped to the provider's practice; None if the
+    user is no provider of that client's practice (the key is then ignored)."""
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    return (
+        clients_with_settings()
+        .filter(pk=client_id, organization_id=membership.organization_id)
+        .first()
+    )

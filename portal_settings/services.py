@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEntry
-from audit.services import audit_entry
+from audit.services import audit_entry, audit_record
 from portal_settings.models import PortalSettings
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target
@@ -108,3 +108,13 @@ def _save_row(*, target: Target, row: PortalSettings | None, values: dict) -> No
             PortalSettings.objects.create(values=values, version=1, **target.row_lookup)
     except IntegrityError as exc:
         raise StaleSettingsError from exc
+
+
+def portal_preview_start(*, actor, client) -> None:
+    """Record that a provider opened a client's portal in preview (read-only)."""
+    audit_record(
+        actor=actor,
+        organization=client.organization,
+        action=AuditEntry.Action.PORTAL_PREVIEWED,
+        client=client,
+    )

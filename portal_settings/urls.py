@@ -8,6 +8,8 @@ urlpatterns = [
     path("clients/<int:pk>/settings/portal/", views.client_settings, name="client"),
     path("groups/<int:pk>/settings/portal/", views.group_settings, name="group"),
     path("settings/portal/", views.organization_settings, name="organization"),
+    path("clients/<int:pk>/preview/", views.preview_start, name="preview"),
+    path("clients/preview/end/", views.preview_end, name="preview-end"),
     path("reports/portal-settings/", views.report, name="report"),
     path("reports/portal-settings/csv/", views.report_csv, name="report-csv"),
 ]

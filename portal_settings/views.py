@@ -11,18 +11,24 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
 from clients.models import ClientGroup
 from clients.security import scoped_get_or_404
+from clients.selectors import client_get
+from portal_settings.enforcement import PREVIEW_SESSION_KEY
 from portal_settings.forms import SettingsInputError, parse_settings_post
 from portal_settings.models import Level
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
-from portal_settings.services import StaleSettingsError, portal_settings_update
+from portal_settings.services import (
+    StaleSettingsError,
+    portal_preview_start,
+    portal_settings_update,
+)
 from portal_settings.targets import Target, with_settings
 
 HISTORY_PER_PAGE = 20
@@ -185,3 +191,22 @@ def _report_group(request, groups):
     if not value.isdigit():
         raise Http404("No such group.")
     return scoped_get_or_404(groups, pk=int(value))
+
+
+@provider_required
+@require_POST
+def preview_start(request, pk):
+    """Open the client's portal as the client sees it, read-only (Actions > Preview portal)."""
+    client = client_get(organization=request.organization, pk=pk)
+    portal_preview_start(actor=request.user, client=client)
+    request.session[PREVIEW_SESSION_KEY] = client.pk
+    return redirect("portal:home")
+
+
+@provider_required
+@require_POST
+def preview_end(request):
+    client_id = request.session.pop(PREVIEW_SESSION_KEY, None)
+    if client_id is not None:
+        return redirect("clients:detail", pk=client_id)
+    return redirect("clients:list")

@@ -137,7 +137,7 @@ def test_an_email_already_in_use_is_refused_and_nothing_is_created(
 ):
     response = add_client(provider_http, email=provider.email.upper())
     assert response.status_code == 200
-    assert "already has an account" in response.content.decode()
+    assert "This email address cannot be used for this client" in response.content.decode()
     assert Client.objects.count() == 0
     assert mailoutbox == []
 

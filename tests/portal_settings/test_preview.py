@@ -1,0 +1,69 @@
+"""A provider previews a client's portal: exactly what the client sees, read-only, recorded."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from portal.goals.models import Goal
+from portal_settings.models import PortalSettings
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def start(http, client):
+    return http.post(reverse("portal_settings:preview", args=[client.pk]))
+
+
+def test_preview_shows_the_clients_own_tabs_with_a_banner_and_is_recorded(
+    provider_http, provider, client_record
+):
+    PortalSettings.objects.create(client=client_record, values={"billing": False})
+    assert start(provider_http, client_record).url == reverse("portal:home")
+    page = provider_http.get(reverse("portal:home")).content.decode()
+    assert "Preview:" in page and client_record.user.get_full_name() in page
+    assert reverse("portal:goals") in page
+    assert reverse("portal:billing") not in page  # off for this client, so off in the preview
+    assert provider_http.get(reverse("portal:billing")).status_code == 403
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.PORTAL_PREVIEWED)
+    assert (entry.client, entry.actor) == (client_record, provider)
+
+
+def test_every_action_is_refused_on_the_server_during_a_preview(provider_http, client_record):
+    start(provider_http, client_record)
+    response = provider_http.post(reverse("portal:goals"), {"title": "Run", "target_date": ""})
+    assert response.status_code == 403
+    assert "read-only" in response.content.decode()
+    assert not Goal.objects.exists()
+
+
+def test_another_practices_client_cannot_be_previewed(provider_http, other_organization):
+    stranger = ClientFactory(organization=other_organization)
+    assert start(provider_http, stranger).status_code == 404
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.PORTAL_PREVIEWED).exists()
+    # and a key planted in the session for another practice's client shows nothing of it
+    session = provider_http.session
+    session["portal_preview_client"] = stranger.pk
+    session.save()
+    assert provider_http.get(reverse("portal:home")).status_code == 302
+
+
+def test_exit_ends_the_preview(provider_http, client_record):
+    start(provider_http, client_record)
+    response = provider_http.post(reverse("portal_settings:preview-end"))
+    assert response.url == reverse("clients:detail", args=[client_record.pk])
+    assert provider_http.get(reverse("portal:home")).status_code == 302  # back to their app
+
+
+def test_a_client_cannot_start_a_preview(client_http, organization):
+    other = ClientFactory(organization=organization)
+    assert start(client_http, other).status_code == 403
+    page = client_http.get(reverse("portal:home")).content.decode()
+    assert "Preview:" not in page
+
+
+def test_preview_needs_a_post(provider_http, client_record):
+    assert (
+        provider_http.get(reverse("portal_settings:preview", args=[client_record.pk])).status_code
+        == 405
+    )

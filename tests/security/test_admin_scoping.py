@@ -1,0 +1,286 @@
+"""A non-superuser staff member in the Django admin: every id checked against their practice.
+
+The attack from the outside review: a staff member with model permissions attaches the superuser
+to their own practice (or sets the superuser's password) by posting ids the widgets never
+offered. Every admin form is posted here with out-of-scope ids: the superuser, another staff
+member, another practice's user, practice, group and client.
+"""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from clients.models import Client, ClientGroup, Membership, Organization, User
+from tests.factories import (
+    PASSWORD,
+    ClientFactory,
+    ClientGroupFactory,
+    MembershipFactory,
+    UserFactory,
+)
+from tests.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True, email="root@example.test")
+
+
+@pytest.fixture
+def staff(organization):
+    user = UserFactory(is_staff=True, email="staff@example.test")
+    MembershipFactory(organization=organization, user=user)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["clients", "portal_settings", "audit"]
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def staff_http(staff):
+    return signed_in(staff)
+
+
+@pytest.fixture
+def foreign(other_organization):
+    """Another practice's provider, group and client."""
+    return {
+        "provider": MembershipFactory(organization=other_organization).user,
+        "group": ClientGroupFactory(organization=other_organization, name="Secret Group"),
+        "client": ClientFactory(organization=other_organization),
+    }
+
+
+def test_staff_cannot_attach_the_superuser_to_their_practice(staff_http, superuser, organization):
+    url = reverse("admin:clients_membership_add")
+    data = {"user": superuser.pk, "organization": organization.pk, "role": "admin"}
+    assert staff_http.post(url, data).status_code == 403
+    assert not Membership.objects.filter(user=superuser).exists()
+
+
+@pytest.mark.parametrize("who", ["superuser", "other_staff", "foreign_provider", "own_client"])
+def test_staff_cannot_move_a_membership_onto_another_user(
+    staff_http, staff, superuser, organization, provider, foreign, client_record, who
+):
+    target = {
+        "superuser": superuser,
+        "other_staff": UserFactory(is_staff=True),
+        "foreign_provider": foreign["provider"],
+        "own_client": client_record.user,
+    }[who]
+    membership = provider.membership
+    url = reverse("admin:clients_membership_change", args=[membership.pk])
+    staff_http.post(url, {"user": target.pk, "organization": organization.pk, "role": "admin"})
+    membership.refresh_from_db()
+    assert membership.user_id == provider.pk
+
+
+def test_staff_cannot_move_a_membership_to_another_practice(
+    staff_http, provider, other_organization
+):
+    membership = provider.membership
+    url = reverse("admin:clients_membership_change", args=[membership.pk])
+    staff_http.post(
+        url, {"user": provider.pk, "organization": other_organization.pk, "role": "provider"}
+    )
+    membership.refresh_from_db()
+    assert membership.organization_id != other_organization.pk
+
+
+def test_staff_can_still_change_a_providers_role_in_their_practice(staff_http, provider):
+    membership = provider.membership
+    url = reverse("admin:clients_membership_change", args=[membership.pk])
+    assert staff_http.post(url, {"role": "admin"}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "admin"
+
+
+@pytest.mark.parametrize("who", ["superuser", "other_staff", "foreign_provider", "foreign_client"])
+def test_staff_cannot_open_edit_or_set_the_password_of_out_of_scope_users(
+    staff_http, organization, superuser, foreign, who
+):
+    target = {
+        "superuser": superuser,
+        # Another staff member of the same practice: their password would hand over their rights.
+        "other_staff": MembershipFactory(
+            organization=organization, user=UserFactory(is_staff=True)
+        ).user,
+        "foreign_provider": foreign["provider"],
+        "foreign_client": foreign["client"].user,
+    }[who]
+    if who == "superuser":
+        MembershipFactory(organization=organization, user=superuser)  # even inside the practice
+    before = User.objects.get(pk=target.pk).password
+    password_url = reverse("admin:auth_user_password_change", args=[target.pk])
+    assert staff_http.get(password_url).status_code == 404
+    response = staff_http.post(
+        password_url,
+        {"password1": "Taken-over-123", "password2": "Taken-over-123", "usable_password": "true"},
+    )
+    assert response.status_code == 404
+    change_url = reverse("admin:clients_user_change", args=[target.pk])
+    assert staff_http.get(change_url).status_code == 302  # "does not exist", back to the list
+    staff_http.post(change_url, {"email": "mine@example.test", "first_name": "Mine"})
+    target = User.objects.get(pk=target.pk)
+    assert (target.password, target.email) == (before, target.email)
+    assert target.email != "mine@example.test"
+    assert target.check_password(PASSWORD)
+
+
+def test_staff_can_set_a_password_in_their_practice(staff_http, client_record):
+    url = reverse("admin:auth_user_password_change", args=[client_record.user.pk])
+    response = staff_http.post(
+        url, {"password1": "A-new-one-456", "password2": "A-new-one-456", "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    client_record.user.refresh_from_db()
+    assert client_record.user.check_password("A-new-one-456")
+
+
+def test_the_user_autocomplete_offers_only_the_practices_people(
+    staff_http, superuser, organization, provider, foreign, client_record
+):
+    MembershipFactory(organization=organization, user=superuser)
+    response = staff_http.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "clients",
+            "model_name": "membership",
+            "field_name": "user",
+            "term": "",
+        },
+    )
+    assert response.status_code == 200
+    ids = {int(row["id"]) for row in response.json()["results"]}
+    assert provider.pk in ids
+    assert not ids & {superuser.pk, foreign["provider"].pk, foreign["client"].user_id}
+
+
+def test_staff_cannot_put_a_client_in_another_practices_group(staff_http, client_record, foreign):
+    url = reverse("admin:clients_client_change", args=[client_record.pk])
+    response = staff_http.post(url, {"group": foreign["group"].pk})
+    assert response.status_code == 200  # the form again, with "not one of the choices"
+    client_record.refresh_from_db()
+    assert client_record.group_id is None
+    assert not AuditEntry.objects.exists()
+
+
+def test_staff_cannot_create_or_move_a_group_into_another_practice(
+    staff_http, group, other_organization
+):
+    add = reverse("admin:clients_clientgroup_add")
+    staff_http.post(add, {"name": "Planted", "organization": other_organization.pk})
+    assert not ClientGroup.objects.filter(name="Planted").exists()
+    change = reverse("admin:clients_clientgroup_change", args=[group.pk])
+    staff_http.post(change, {"name": group.name, "organization": other_organization.pk})
+    group.refresh_from_db()
+    assert group.organization_id != other_organization.pk
+
+
+def test_staff_cannot_open_another_practice_or_client(staff_http, other_organization, foreign):
+    for url in [
+        reverse("admin:clients_organization_change", args=[other_organization.pk]),
+        reverse("admin:clients_client_change", args=[foreign["client"].pk]),
+        reverse("admin:clients_clientgroup_change", args=[foreign["group"].pk]),
+        reverse("admin:clients_membership_change", args=[foreign["provider"].membership.pk]),
+    ]:
+        assert staff_http.get(url).status_code == 302, url
+    assert staff_http.get(reverse("admin:clients_organization_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:clients_membership_changelist",
+        "admin:clients_clientgroup_changelist",
+        "admin:clients_client_changelist",
+        "admin:clients_accessrefusal_changelist",
+        "admin:audit_auditentry_changelist",
+    ],
+)
+def test_list_filters_name_no_other_practice_or_its_groups(
+    staff_http, organization, group, client_record, foreign, changelist
+):
+    page = staff_http.get(reverse(changelist))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Elsewhere Health" not in body
+    assert "Secret Group" not in body
+
+
+def test_list_filters_offer_the_staffs_own_practice_and_groups(staff_http, group, client_record):
+    body = staff_http.get(reverse("admin:clients_client_changelist")).content.decode()
+    assert "Harbor Wellness" in body
+    assert "Teens" in body
+
+
+def test_a_superuser_still_sees_every_practice_in_the_filters(superuser, organization, foreign):
+    body = signed_in(superuser).get(reverse("admin:clients_client_changelist")).content.decode()
+    assert "Elsewhere Health" in body and "Secret Group" in body
+
+
+def test_every_foreign_key_of_every_admin_form_offers_nothing_out_of_scope(
+    rf, staff, superuser, foreign, other_organization
+):
+    """Whatever the model and the related model (a new foreign key included): a staff member's
+    form field never accepts another practice's row, the superuser or another staff member."""
+    from django.contrib import admin
+
+    other_staff = UserFactory(is_staff=True)
+    out_of_scope = {
+        Organization: {other_organization.pk},
+        ClientGroup: {foreign["group"].pk},
+        Client: {foreign["client"].pk},
+        User: {superuser.pk, other_staff.pk, foreign["provider"].pk, foreign["client"].user_id},
+    }
+    request = rf.get("/admin/")
+    request.user = staff
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_module_permission(request):
+            continue  # superuser-only (permission groups)
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.concrete and not field.auto_created):
+                continue
+            formfield = model_admin.formfield_for_dbfield(field, request)
+            if formfield is None or not hasattr(formfield, "queryset"):
+                continue
+            offered = set(formfield.queryset.values_list("pk", flat=True))
+            assert not offered & out_of_scope.get(field.related_model, set()), (model, field)
+            if field.related_model not in out_of_scope:
+                assert not offered, (model, field)  # deny by default
+            checked += 1
+    assert checked >= 8
+
+
+def test_permission_groups_are_for_superusers_only(organization):
+    staff = UserFactory(is_staff=True)
+    MembershipFactory(organization=organization, user=staff)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="auth"))
+    http = signed_in(staff)
+    assert http.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert http.post(reverse("admin:auth_group_add"), {"name": "All"}).status_code == 403
+
+
+def test_staff_edit_their_own_account_but_cannot_grant_themselves_rights(staff_http, staff):
+    response = staff_http.post(
+        reverse("admin:clients_user_change", args=[staff.pk]),
+        {
+            "email": staff.email,
+            "first_name": "Renamed",
+            "last_name": "",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "user_permissions": list(Permission.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.first_name == "Renamed"
+    assert not staff.is_superuser
+    assert staff.user_permissions.count() < Permission.objects.count()
