@@ -13,6 +13,7 @@ from clients import services
 from clients.access import home_url_for
 from clients.forms import SignInForm, ThrottledPasswordChangeForm
 from clients.models import Invitation
+from clients.session_timeout import PAUSED_NOTICE
 from clients.tokens import reset_token_generator
 
 
@@ -26,6 +27,11 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Set when a paused client's session was ended (clients.session_timeout).
+        paused = self.request.session.pop(PAUSED_NOTICE, None)
+        return {**super().get_context_data(**kwargs), "paused": paused}
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,8 @@ the records of their own practice. The Client Portal Settings block of a group's
 practice's page is added by portal_settings.admin, the layer that owns settings.
 """
 
+import zoneinfo
+
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -13,10 +15,18 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients import services
 from clients.access import membership_of
 from clients.models import AccessRefusal, Client, ClientGroup, Membership, Organization, User
+
+
+def practice_time(moment, organization) -> str:
+    """A time as the practice reads it (its own time zone), whoever looks at the admin."""
+    local = timezone.localtime(moment, zoneinfo.ZoneInfo(organization.time_zone))
+    return date_format(local, "M j, Y, g:i A T")
 
 
 class NoDeleteMixin:
@@ -131,7 +141,10 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(SuperuserOnlyMixin, NoDeleteMixin, DjangoGroupAdmin):
-    pass
+    def has_module_permission(self, request):
+        # Django's permission groups are unused here; listed beside the client groups they
+        # read as a second "Groups" entry. A superuser still reaches them by URL.
+        return False
 
 
 @admin.register(User)
@@ -303,7 +316,7 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
     """The security log, read-only."""
 
     list_display = [
-        "created_at",
+        "when",
         "user_label",
         "organization",
         "reason",
@@ -313,7 +326,15 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
     ]
     list_filter = ["reason", ("organization", PracticeScopedRelatedFilter)]
     search_fields = ["user_label", "path", "detail"]
+    list_select_related = ["organization", "target_organization"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="When", ordering="created_at")
+    def when(self, refusal):
+        organization = refusal.organization or refusal.target_organization
+        if organization is None:
+            return date_format(timezone.localtime(refusal.created_at), "M j, Y, g:i A T")
+        return practice_time(refusal.created_at, organization)
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)

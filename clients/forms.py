@@ -18,6 +18,12 @@ def apply_validation_error(form, error) -> None:
             form.add_error(None, message)
 
 
+def paused_access_message(client) -> str:
+    if client.is_archived:
+        return "Your practice has archived your Client Portal account."
+    return "Your practice has paused your Client Portal access."
+
+
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email",
@@ -52,10 +58,9 @@ class SignInForm(AuthenticationForm):
         client = getattr(user, "client", None)
         if client is not None:
             organization = client.organization
-            state = "archived" if client.is_archived else "turned off"
             raise forms.ValidationError(
-                f"Your Client Portal access is {state}. "
-                f"Please contact {organization.contact_label} to restore it.",
+                f"{paused_access_message(client)} "
+                f"To ask about it, contact {organization.contact_label}.",
                 code="portal_access_off",
             )
         raise forms.ValidationError(

@@ -16,7 +16,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from clients.forms import paused_access_message
+from clients.models import Client
+
 STARTED, SEEN, IDLE = "_started", "_seen", "_idle"
+# Whom a client whose access was paused should contact, kept for the sign-in page to say.
+PAUSED_NOTICE = "_paused_notice"
 SEEN_GRANULARITY = 60
 
 
@@ -45,7 +50,17 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         session = request.session
-        if SESSION_KEY in session:
+        user_id = session.get(SESSION_KEY)
+        if user_id is not None and not request.user.is_authenticated:
+            # The session's account can no longer sign in (its login was turned off, it was
+            # archived; Django has already flushed a session whose password changed): end the
+            # session, and tell a client why and whom to contact.
+            notice = paused_notice(user_id)
+            logout(request)
+            if notice is not None:
+                request.session[PAUSED_NOTICE] = notice
+                return self._redirect(request, "paused")
+        elif user_id is not None:
             moment = now()
             started, seen = session.get(STARTED, moment), session.get(SEEN, moment)
             idle = session.get(IDLE, settings.SESSION_IDLE_TIMEOUT_CLIENT)
@@ -61,8 +76,22 @@ class SessionTimeoutMiddleware:
 
     def _end(self, request, why):
         logout(request)  # flushes the session on the server
+        return self._redirect(request, why)
+
+    def _redirect(self, request, why):
         query = urlencode({"ended": why, "next": request.get_full_path()})
         url = f"{reverse('accounts:login')}?{query}"
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return redirect(url)
+
+
+def paused_notice(user_id) -> str | None:
+    """What to tell a client who has no portal access, and whom to contact; else None."""
+    client = Client.objects.filter(user_id=user_id).select_related("organization").first()
+    if client is None or client.has_portal_access:
+        return None
+    return (
+        f"{paused_access_message(client)} You were signed out. "
+        f"To ask about it, contact {client.organization.contact_label}."
+    )

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal_settings.context_processors.portal",
+                "clients.context_processors.chrome",
             ],
         },
     },

@@ -10,9 +10,11 @@ from clients.admin import (
     OrganizationAdmin,
     PracticeScopedMixin,
     PracticeScopedRelatedFilter,
+    practice_time,
 )
 from clients.models import ClientGroup, Organization
 from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
+from portal_settings.resolver import trail_value_label
 from portal_settings.sections import BY_KEY
 
 
@@ -37,15 +39,15 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
     """Read-only: the trail is append-only, here as everywhere."""
 
     list_display = [
-        "created_at",
+        "when",
         "actor_label",
         "organization",
         "level",
         "target",
         "action",
         "section_label",
-        "old_value",
-        "new_value",
+        "old",
+        "new",
         "note",
     ]
     list_filter = ["action", "level", ("organization", PracticeScopedRelatedFilter)]
@@ -61,6 +63,18 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
     @admin.display(description="Target")
     def target(self, entry):
         return entry.client or entry.group or entry.organization
+
+    @admin.display(description="When", ordering="created_at")
+    def when(self, entry):
+        return practice_time(entry.created_at, entry.organization)
+
+    @admin.display(description="Old value", ordering="old_value")
+    def old(self, entry):
+        return trail_value_label(entry.level, entry.old_value) if entry.section else entry.old_value
+
+    @admin.display(description="New value", ordering="new_value")
+    def new(self, entry):
+        return trail_value_label(entry.level, entry.new_value) if entry.section else entry.new_value
 
     def has_add_permission(self, request):
         return False

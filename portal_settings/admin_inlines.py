@@ -9,16 +9,32 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 
+from clients.models import Organization
 from portal_settings.models import PortalSettings
+from portal_settings.resolver import BUILT_IN_SOURCE, PRACTICE_SOURCE
 from portal_settings.sections import SECTIONS
 from portal_settings.services import StaleSettingsError, portal_settings_update
 from portal_settings.targets import Target
 
-TRI_STATE = [("", "Default (inherit)"), ("on", "On"), ("off", "Off")]
 TO_VALUE = {"": None, "on": True, "off": False}
 
 
+def _section_field(section) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=section.label,
+        choices=[("", "Inherit"), ("on", "On"), ("off", "Off")],
+        required=False,
+    )
+
+
 class PortalSettingsInlineForm(forms.ModelForm):
+    """One select per section: Inherit, On or Off, each saying what it inherits and shows now.
+
+    The nine fields are declared on the class (not only added in __init__), because the admin
+    renders the fields its fieldsets name, and those come from the form class.
+    """
+
+    locals().update({section.field_name: _section_field(section) for section in SECTIONS})
     shown_version = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(max_length=500, required=False, help_text="Kept in the audit trail.")
 
@@ -29,16 +45,25 @@ class PortalSettingsInlineForm(forms.ModelForm):
     def __init__(self, *args, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
         values = self.instance.values if self.instance.pk else {}
+        target = Target.of(parent).reload() if parent is not None and parent.pk else None
+        if target is not None:
+            self.fields["shown_version"].initial = target.version_token()
+            inherited, effective = target.inherited(), target.effective()
         for section in SECTIONS:
+            field = self.fields[section.field_name]
             value = values.get(section.key)
-            self.fields[section.field_name] = forms.ChoiceField(
-                label=section.label,
-                choices=TRI_STATE,
-                required=False,
-                initial="" if value is None else ("on" if value else "off"),
-            )
-        if parent is not None and parent.pk:
-            self.fields["shown_version"].initial = Target.of(parent).reload().version_token()
+            field.initial = "" if value is None else ("on" if value else "off")
+            if target is not None:
+                field.choices = [
+                    ("", f"Inherit ({inherited[section.key].label})"),
+                    ("on", "On"),
+                    ("off", "Off"),
+                ]
+                field.help_text = f"Now: {effective[section.key].label}"
+            elif isinstance(parent, Organization):
+                field.choices = [("", f"Inherit ({BUILT_IN_SOURCE}: On)"), *field.choices[1:]]
+            else:
+                field.choices = [("", f"Inherit ({PRACTICE_SOURCE})"), *field.choices[1:]]
 
     def changes(self) -> dict:
         values = self.instance.values if self.instance.pk else {}
@@ -74,12 +99,20 @@ class SettingsInlineSaveMixin:
             changes = settings_form.changes() if settings_form.has_changed() else {}
             if not changes:
                 continue
+            target = Target.of(form.instance).reload()
+            # On add, the group or practice was created a moment ago in this transaction, so
+            # nobody else can have changed its settings: its current version is the one shown.
+            shown_version = (
+                settings_form.cleaned_data.get("shown_version") or ""
+                if change
+                else target.version_token()
+            )
             try:
                 applied = portal_settings_update(
                     actor=request.user,
-                    target=Target.of(form.instance),
+                    target=target,
                     changes=changes,
-                    shown_version=settings_form.cleaned_data.get("shown_version") or "",
+                    shown_version=shown_version,
                     note=settings_form.cleaned_data.get("note") or "",
                 )
             except StaleSettingsError:

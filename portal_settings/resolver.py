@@ -18,12 +18,45 @@ BUILT_IN_DEFAULT = True
 BUILT_IN = "builtin"
 
 
+ON_OFF = {True: "On", False: "Off"}
+# One vocabulary for where a value comes from, on every page, the history, the report, the CSV
+# and the admin: "Set for this client: Off", "Inherited from Teens: Off",
+# "Inherited from practice: On", "Inherited from built-in default: On".
+OWN_SOURCE = {
+    Level.CLIENT: "Set for this client",
+    Level.GROUP: "Set for this group",
+    Level.ORGANIZATION: "Set for the practice",
+}
+PRACTICE_SOURCE = "Inherited from practice"
+BUILT_IN_SOURCE = "Inherited from built-in default"
+
+
+def group_source(group_name: str) -> str:
+    return f"Inherited from {group_name}"
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
     section: Section
     enabled: bool
     level: str  # Level value, or BUILT_IN
-    label: str  # "Practice default", "Group: Teens", "Set for this client"
+    source: str  # "Set for this client", "Inherited from Teens", "Inherited from practice"
+
+    @property
+    def label(self) -> str:
+        """Where the value comes from and the value: "Inherited from Teens: Off"."""
+        return f"{self.source}: {ON_OFF[self.enabled]}"
+
+
+def trail_value_label(level: str, value: str) -> str:
+    """An audit trail value ("on", "off", "default") of a change at `level`, in the same words."""
+    if value in ("on", "off"):
+        return f"{OWN_SOURCE[level]}: {ON_OFF[value == 'on']}"
+    if value == "default":
+        if level == Level.ORGANIZATION:
+            return f"{BUILT_IN_SOURCE}: {ON_OFF[BUILT_IN_DEFAULT]}"
+        return "Inherited"
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +103,16 @@ def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
     """
     chain: list[tuple[Mapping[str, bool], str, str]] = []
     if upto == Level.CLIENT and sources.client is not None:
-        chain.append((sources.client, Level.CLIENT, "Set for this client"))
+        chain.append((sources.client, Level.CLIENT, OWN_SOURCE[Level.CLIENT]))
     if upto in (Level.CLIENT, Level.GROUP) and sources.group is not None:
-        label = "Set for this group" if upto == Level.GROUP else f"Group: {sources.group_name}"
-        chain.append((sources.group, Level.GROUP, label))
-    org_label = "Set for the practice" if upto == Level.ORGANIZATION else "Practice default"
-    chain.append((sources.organization, Level.ORGANIZATION, org_label))
-    builtin_label = "Built-in default" if upto == Level.ORGANIZATION else "Practice default"
+        source = (
+            OWN_SOURCE[Level.GROUP] if upto == Level.GROUP else group_source(sources.group_name)
+        )
+        chain.append((sources.group, Level.GROUP, source))
+    org_source = OWN_SOURCE[Level.ORGANIZATION] if upto == Level.ORGANIZATION else PRACTICE_SOURCE
+    chain.append((sources.organization, Level.ORGANIZATION, org_source))
+    # Below the practice page, a value the practice has not set is still the practice's default.
+    builtin_source = BUILT_IN_SOURCE if upto == Level.ORGANIZATION else PRACTICE_SOURCE
 
     resolutions = []
     for section in SECTIONS:
@@ -86,7 +122,7 @@ def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
                 resolutions.append(Resolution(section, value, level, label))
                 break
         else:
-            resolutions.append(Resolution(section, BUILT_IN_DEFAULT, BUILT_IN, builtin_label))
+            resolutions.append(Resolution(section, BUILT_IN_DEFAULT, BUILT_IN, builtin_source))
     return EffectiveSettings(resolutions)
 
 

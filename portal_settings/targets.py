@@ -86,7 +86,8 @@ class Target:
         if self.level == Level.CLIENT:
             return resolve(Sources(sources.organization, sources.group, sources.group_name))
         if self.level == Level.GROUP:
-            return resolve(Sources(sources.organization), upto=Level.ORGANIZATION)
+            # Walked as from the group's page, so the words are "Inherited from practice".
+            return resolve(Sources(sources.organization, {}, sources.group_name), upto=Level.GROUP)
         return resolve(Sources({}), upto=Level.ORGANIZATION)
 
     def own_values(self) -> dict:

@@ -66,6 +66,25 @@ def book(request):
             starts_at = datetime.fromisoformat(iso_start)
             if starts_at.tzinfo is None:
                 raise ValueError
+            provider = User.objects.filter(
+                pk=int(provider_id), membership__organization=organization
+            ).first()
+            if provider is None:
+                raise ValueError
+            if request.POST.get("confirm") != "yes":
+                # One click on a time shows what will be booked; only "Confirm booking" books.
+                return render(
+                    request,
+                    "portal/appointments/book_confirm.html",
+                    {
+                        "chosen": chosen,
+                        "provider": provider,
+                        "slot": request.POST["slot"],
+                        "starts_at": starts_at,
+                        "ends_at": starts_at + timedelta(minutes=chosen.duration_minutes),
+                        "organization": organization,
+                    },
+                )
             appointment = appointment_book(
                 client=request.client,
                 provider_id=int(provider_id),

@@ -62,6 +62,23 @@ class LineForm(forms.Form):
     )
 
 
+class BaseLineFormSet(forms.BaseFormSet):
+    # In the product's words, not the framework's ("Please submit at least 1 form.").
+    default_error_messages = {
+        "too_few_forms": "Add at least one line (a description and a price) to the invoice.",
+        "too_many_forms": "An invoice can have at most %(num)d lines.",
+        "missing_management_form": (
+            "This invoice form was incomplete when it arrived. Reload the page and try again."
+        ),
+    }
+
+
 LineFormSet = forms.formset_factory(
-    LineForm, extra=3, min_num=1, validate_min=True, max_num=50, validate_max=True
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=3,
+    min_num=1,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
 )

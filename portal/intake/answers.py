@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.utils.html import format_html
 
 from portal.intake.models import Question
 
@@ -13,8 +14,23 @@ def field_name(question) -> str:
     return f"q{question.pk}"
 
 
+def _label(question: Question):
+    if not question.required:
+        return question.label
+    return format_html('{} <span class="required-marker">(required)</span>', question.label)
+
+
 def _field(question: Question, *, required: bool) -> forms.Field:
-    common = {"label": question.label, "help_text": question.help_text, "required": required}
+    common = {
+        "label": _label(question),
+        "help_text": question.help_text,
+        "required": required,
+        "error_messages": {
+            "required": "Please answer this question to submit the form.",
+            "invalid_choice": "Choose one of the answers listed.",
+            "invalid": "Enter a date, such as 3/14/1990.",
+        },
+    }
     kind = question.kind
     choices = [(choice, choice) for choice in question.choices]
     if kind == Question.Kind.SHORT_TEXT:
@@ -50,6 +66,11 @@ def answer_form(questions, *, data=None, answers=None, enforce_required=True) ->
     """A Django form with one field per question; required answers only enforced on submit."""
     questions = list(questions)
     fields = {field_name(q): _field(q, required=q.required and enforce_required) for q in questions}
+    for question in questions:
+        if question.required:
+            # Marked in the page (and for assistive technology) even while a draft may leave
+            # it empty: the form is `novalidate`, and the server enforces it on submit.
+            fields[field_name(question)].widget.attrs["required"] = True
     form_class = type("AnswerForm", (forms.Form,), fields)
     answers = answers or {}
     initial = {field_name(q): _initial(q, answers.get(str(q.pk))) for q in questions}

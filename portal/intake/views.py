@@ -74,7 +74,11 @@ def fill(request, pk):
             messages.success(request, "Your answers are saved. You can finish the form later.")
             return redirect("portal:forms-fill", pk=assignment.pk)
         if autosave:
-            return HttpResponse("Not saved yet: check the highlighted answers.", status=400)
+            return HttpResponse(
+                "Not saved yet: one of your answers is not valid. "
+                "Click “Save and finish later” to see which.",
+                status=400,
+            )
         status = 400
     context = {
         "assignment": assignment,

@@ -1,6 +1,10 @@
 from django import template
 
-from portal_settings.resolver import clients_with_settings, effective_settings_for_client
+from portal_settings.resolver import (
+    clients_with_settings,
+    effective_settings_for_client,
+    trail_value_label,
+)
 from portal_settings.sections import BY_KEY
 
 register = template.Library()
@@ -18,6 +22,14 @@ VALUE_LABELS = {
 def audit_value(value: str) -> str:
     """How a value in the audit trail reads on the page."""
     return VALUE_LABELS.get(value, value or "—")
+
+
+@register.filter
+def trail_value(value: str, entry) -> str:
+    """A settings value in the trail, in the settings pages' words ("Set for this client: Off")."""
+    if entry.section:
+        return trail_value_label(entry.level, value)
+    return audit_value(value)
 
 
 @register.filter

@@ -135,3 +135,17 @@ def test_audit_trail_admin_is_read_only(superuser):
 
     assert not model_admin.has_add_permission(Request())
     assert not model_admin.has_change_permission(Request())
+
+
+def test_the_admin_lists_one_groups_entry_the_client_groups(superuser):
+    index = signed_in(superuser).get(reverse("admin:index")).content.decode()
+    assert index.count(">Groups<") + index.count(">Client groups<") == 1
+    assert reverse("admin:clients_clientgroup_changelist") in index
+
+
+def test_favicon_ico_leads_to_the_icon_every_page_links(client, provider_http):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url == "/static/favicon.svg"
+    page = provider_http.get(reverse("clients:list")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in page

@@ -58,7 +58,7 @@ def test_client_with_portal_login_off_is_told_whom_to_contact(client, client_rec
     response = sign_in(client, client_record.user.email)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Client Portal access is turned off" in body
+    assert "Your practice has paused your Client Portal access." in body
     assert client_record.organization.name in body
     assert "_auth_user_id" not in client.session
 
@@ -66,7 +66,7 @@ def test_client_with_portal_login_off_is_told_whom_to_contact(client, client_rec
 def test_archived_client_is_refused_and_told_whom_to_contact(client, client_record, provider):
     client_archive(actor=provider, client=client_record)
     body = sign_in(client, client_record.user.email).content.decode()
-    assert "Client Portal access is archived" in body
+    assert "Your practice has archived your Client Portal account." in body
     assert client_record.organization.contact_email in body
 
 

@@ -49,7 +49,7 @@ def slot_value(provider, starts_at):
 def book(http, kind, provider, starts_at):
     return http.post(
         reverse("portal:appointments-book") + f"?type={kind.pk}",
-        {"type": kind.pk, "slot": slot_value(provider, starts_at)},
+        {"type": kind.pk, "slot": slot_value(provider, starts_at), "confirm": "yes"},
     )
 
 
@@ -178,6 +178,32 @@ def test_a_time_outside_the_hours_or_off_grid_is_refused(
                 starts_at=starts,
             )
     assert not Appointment.objects.exists()
+
+
+def test_choosing_a_time_shows_a_confirmation_and_books_nothing(
+    client_http, organization, provider, hour_long, every_day_9_to_12
+):
+    starts_at = tomorrow_at(10, organization)
+    response = client_http.post(
+        reverse("portal:appointments-book") + f"?type={hour_long.pk}",
+        {"type": hour_long.pk, "slot": slot_value(provider, starts_at)},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert not Appointment.objects.exists()
+    assert "Confirm your appointment" in body
+    assert provider.get_full_name() in body
+    assert organization.time_zone in body
+    assert f"up to {organization.cancellation_cutoff_hours} hour" in body
+    assert 'name="confirm" value="yes"' in body
+
+
+def test_a_slot_with_someone_outside_the_practice_is_a_400(
+    client_http, other_provider, hour_long, organization
+):
+    url = reverse("portal:appointments-book") + f"?type={hour_long.pk}"
+    value = slot_value(other_provider, tomorrow_at(10, organization))
+    assert client_http.post(url, {"type": hour_long.pk, "slot": value}).status_code == 400
 
 
 def test_a_bad_slot_value_is_a_400(client_http, hour_long, every_day_9_to_12):

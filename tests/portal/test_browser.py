@@ -42,7 +42,10 @@ def test_provider_assigns_an_intake_form_the_client_completes_it_the_provider_re
     portal.get_by_label("Preferred name").fill("Sammy")
     expect(portal.get_by_text("Draft saved at")).to_be_visible()  # autosaved through htmx
     portal.get_by_role("button", name="Submit").click()
-    expect(portal.get_by_text("This field is required.").first).to_be_visible()
+    expect(
+        portal.get_by_text("Please answer this question to submit the form.").first
+    ).to_be_visible()
+    expect(portal.get_by_text("This field is required.")).to_have_count(0)
     expect(portal.get_by_label("Preferred name")).to_have_value("Sammy")
     portal.get_by_label("Energy").check()
     portal.get_by_label("No").check()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from portal.appointments.models import Appointment, AppointmentType, Availability
 from portal.billing.models import Invoice
 from portal.billing.services import Line, invoice_create
-from tests.browser import sign_in
+from tests.browser import assert_accessible_at_both_widths, sign_in
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, OrganizationFactory
 from tests.phone import open_menu
 
@@ -47,6 +47,16 @@ def test_client_books_and_pays_then_loses_appointments_when_the_provider_turns_t
     portal.get_by_role("link", name="Consultation · 60 min").click()
     first_slot = portal.locator("button.slot").first
     first_slot.click()
+    expect(portal.get_by_role("heading", name="Confirm your appointment")).to_be_visible()
+    assert not Appointment.objects.exists()  # one click on a time books nothing
+    details = portal.locator("dl.details")
+    expect(details).to_contain_text("Consultation · 60 min")
+    expect(details).to_contain_text(provider.get_full_name())
+    expect(details).to_contain_text(organization.time_zone)
+    expect(portal.get_by_text("You can cancel online up to")).to_be_visible()
+    assert_accessible_at_both_widths(portal, screenshot="booking-confirm")
+    portal.set_viewport_size({"width": 390, "height": 844})
+    portal.get_by_role("button", name="Confirm booking").click()
     expect(portal.get_by_text("Booked: Consultation")).to_be_visible()
     assert Appointment.objects.filter(client=client, status="booked").count() == 1
 

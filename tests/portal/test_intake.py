@@ -103,7 +103,7 @@ def test_full_flow_assign_fill_submit_and_read(provider_http, client_record, int
 
     missing = portal.post(url, {**answers(questions, history="Fine"), "action": "submit"})
     assert missing.status_code == 400
-    assert "This field is required" in missing.content.decode()
+    assert "Please answer this question to submit the form." in missing.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == "assigned"
 

@@ -34,7 +34,7 @@ def test_provider_unchecks_billing_and_the_signed_in_client_loses_it(new_page):
     panel = app.locator("#settings-panel")
     expect(panel.get_by_text("Saved. View and pay bills is now not allowed.")).to_be_visible()
     expect(app.get_by_role("checkbox", name="View and pay bills")).not_to_be_checked()
-    expect(app.get_by_text("Set for this client")).to_be_visible()
+    expect(app.locator("#source-billing")).to_have_text("Set for this client: Off")
 
     portal.reload()
     open_menu(portal)

@@ -51,23 +51,23 @@ def test_csv_has_every_active_client_and_section_with_value_and_source(
     alpha, bravo = rows
     assert (alpha["View and pay bills"], alpha["View and pay bills: source"]) == (
         "off",
-        "Group: Teens",
+        "Inherited from Teens: Off",
     )
     assert (alpha["View and create goals"], alpha["View and create goals: source"]) == (
         "off",
-        "Practice default",
+        "Inherited from practice: Off",
     )
     assert (bravo["View and pay bills"], bravo["View and pay bills: source"]) == (
         "on",
-        "Set for this client",
+        "Set for this client: On",
     )
     assert (
         bravo["View and create journal entries"],
         bravo["View and create journal entries: source"],
-    ) == ("off", "Set for this client")
+    ) == ("off", "Set for this client: Off")
     assert (bravo["Schedule appointments"], bravo["Schedule appointments: source"]) == (
         "on",
-        "Practice default",
+        "Inherited from practice: On",
     )
 
 

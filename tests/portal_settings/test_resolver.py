@@ -53,10 +53,10 @@ def test_precedence_every_combination(client_value, group_value, org_value):
     assert effective.allows("billing") is value
     expected_label = {
         "client": "Set for this client",
-        "group": "Group: Teens",
-        "organization": "Practice default",
-        "builtin": "Practice default",
-    }[source]
+        "group": "Inherited from Teens",
+        "organization": "Inherited from practice",
+        "builtin": "Inherited from practice",
+    }[source] + (": On" if value else ": Off")
     assert effective["billing"].label == expected_label
     # The other sections are untouched by billing's values.
     assert all(effective[key].enabled for key in KEYS if key != "billing")

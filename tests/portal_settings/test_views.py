@@ -42,8 +42,9 @@ def test_page_lists_every_section_checked_with_its_source(provider_http, client_
         assert section.label in body
     rows = {row["section"].key: row for row in response.context["rows"]}
     assert rows["billing"]["resolution"].enabled is False
-    assert rows["billing"]["resolution"].label == "Group: Teens"
-    assert rows["goals"]["resolution"].label == "Practice default"
+    assert rows["billing"]["resolution"].label == "Inherited from Teens: Off"
+    assert rows["goals"]["resolution"].label == "Inherited from practice: On"
+    assert "Inherited from Teens: Off" in body
     assert 'name="section-goals" value="on" checked' in body
     assert 'name="section-billing" value="on" checked' not in body
     assert "SAVE" in body
@@ -61,7 +62,7 @@ def test_unchecking_and_saving_without_javascript(provider_http, client_record):
     assert "Saved. View and pay bills is now not allowed." in body
     assert PortalSettings.objects.get(client=client_record).values == {"billing": False}
     rows = {row["section"].key: row for row in after.context["rows"]}
-    assert rows["billing"]["resolution"].label == "Set for this client"
+    assert rows["billing"]["resolution"].label == "Set for this client: Off"
     assert "Parent asked" in body  # in the History panel
 
 
@@ -80,7 +81,7 @@ def test_saving_through_htmx_swaps_the_panel_with_a_confirmation(provider_http, 
     new_version = Target.of(client_record).reload().version_token()
     assert new_version != page.context["version"]
     assert f'name="version" value="{new_version}"' in body
-    assert "Default → Off" in body
+    assert "Inherited → Set for this client: Off" in body
 
 
 def test_use_default_removes_the_clients_own_setting(provider_http, client_record, group):
@@ -90,7 +91,7 @@ def test_use_default_removes_the_clients_own_setting(provider_http, client_recor
     PortalSettings.objects.create(client=client_record, values={"goals": True})
     page = provider_http.get(url(client_record))
     assert 'name="use_default" value="goals"' in page.content.decode()
-    assert "Group: Teens: off" in page.content.decode()
+    assert "(Inherited from Teens: Off)" in page.content.decode()
     provider_http.post(url(client_record), form_data(page, use_default="goals"))
     assert PortalSettings.objects.get(client=client_record).values == {}
     after = provider_http.get(url(client_record))
@@ -201,14 +202,14 @@ def test_practice_admin_changes_the_defaults(admin_http, organization, client_re
     path = reverse("portal_settings:organization")
     page = admin_http.get(path)
     rows = {row["section"].key: row for row in page.context["rows"]}
-    assert rows["billing"]["resolution"].label == "Built-in default"
+    assert rows["billing"]["resolution"].label == "Inherited from built-in default: On"
     admin_http.post(path, form_data(page, billing=None))
     assert PortalSettings.objects.get(organization=organization).values == {"billing": False}
     client_page = admin_http.get(url(client_record))
     rows = {row["section"].key: row for row in client_page.context["rows"]}
     assert (rows["billing"]["resolution"].enabled, rows["billing"]["resolution"].label) == (
         False,
-        "Practice default",
+        "Inherited from practice: Off",
     )
     assert signed_in(client_record.user).get(reverse("portal:billing")).status_code == 403
 
@@ -221,6 +222,7 @@ def test_group_page_is_reached_from_the_group_and_saves(provider_http, group):
     assert path in group_page
     page = provider_http.get(path)
     assert "Group: Teens" in page.content.decode()
+    assert "Inherited from practice: On" in page.content.decode()
     provider_http.post(path, form_data(page, documents=None))
     assert PortalSettings.objects.get(group=group).values == {"documents": False}
     entry = AuditEntry.objects.get()

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 # Reachable without signing in, and what they may answer.
 PUBLIC = {
     "home": {302},
+    "favicon": {301},
     "accounts:login": {200},
     "accounts:logout": {405},  # sign-out is a POST
     "accounts:invitation": {410},  # an unknown token

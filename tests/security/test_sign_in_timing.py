@@ -62,5 +62,5 @@ def test_the_right_password_on_an_archived_account_still_says_whom_to_contact(
     page = client.post(
         "/accounts/login/", {"username": accounts["archived"], "password": PASSWORD}
     ).content.decode()
-    assert "Your Client Portal access is archived" in page
+    assert "Your practice has archived your Client Portal account." in page
     assert organization.name in page

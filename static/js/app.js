@@ -1,0 +1,26 @@
+/* Small behaviours on top of server-rendered pages. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // After htmx swaps in an outcome (a confirmation or a refusal), move keyboard focus to it,
+  // as a full page load would put the reader at its message rather than at the page body.
+  document.addEventListener("htmx:afterSettle", function () {
+    var outcome = document.querySelector("[data-focus-after-swap]");
+    if (outcome) {
+      outcome.removeAttribute("data-focus-after-swap");
+      outcome.focus();
+    }
+  });
+
+  // Escape closes an open menu (<details class="dropdown">) and returns focus to its button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelectorAll("details.dropdown[open]");
+    open.forEach(function (menu) {
+      menu.removeAttribute("open");
+      if (menu.contains(document.activeElement)) {
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+})();

@@ -1,0 +1,67 @@
+"""The provider's menus in a real browser: legible, and closed with Escape."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import assert_accessible_at_both_widths, log_in
+from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CONTRAST = """element => {
+  const rgb = value => value.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const luminance = ([r, g, b]) => {
+    const c = [r, g, b].map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  let node = element, background = null;
+  while (node) {
+    const parts = rgb(getComputedStyle(node).backgroundColor);
+    if (parts.length < 4 || parts[3] > 0) { background = parts; break; }
+    node = node.parentElement;
+  }
+  const a = luminance(rgb(getComputedStyle(element).color));
+  const b = luminance(background || [255, 255, 255]);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_every_actions_menu_item_is_legible_and_escape_closes_the_menus(new_page):
+    organization = OrganizationFactory(name="Harbor Wellness")
+    provider = MembershipFactory(organization=organization, role="admin").user
+    # A short name, so that on a phone the Actions button could share the heading's row.
+    client = ClientFactory(organization=organization, user__first_name="Al", user__last_name="Li")
+    page = new_page()
+    log_in(page, provider)
+    page.goto(f"/clients/{client.pk}/")
+
+    actions = page.locator("details.actions-menu")
+    actions.get_by_text("Actions", exact=True).click()
+    resend = page.get_by_role("button", name="Resend portal invitation")
+    expect(resend).to_be_visible()
+    for item in actions.locator("li a, li button").all():
+        assert item.evaluate(CONTRAST) >= 4.5, item.inner_text()
+    assert_accessible_at_both_widths(page, screenshot="client-actions-open")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for item in actions.locator("li a, li button").all():
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, item.inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.keyboard.press("Escape")
+    expect(resend).to_be_hidden()
+    expect(actions.locator("summary")).to_be_focused()
+
+    practice = page.locator("details.nav-dropdown")
+    practice.locator("summary").click()
+    expect(practice.get_by_role("link", name="Practice defaults")).to_be_visible()
+    practice.get_by_role("link", name="Practice defaults").focus()
+    page.keyboard.press("Escape")
+    expect(practice.get_by_role("link", name="Practice defaults")).to_be_hidden()
+    expect(practice.locator("summary")).to_be_focused()
+    expect(practice).not_to_have_attribute("open", re.compile(".*"))

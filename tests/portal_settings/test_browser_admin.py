@@ -1,0 +1,73 @@
+"""Staff manage a group's and the practice's Client Portal Settings in the Django admin."""
+
+import pytest
+from playwright.sync_api import expect
+
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
+from portal_settings.sections import SECTIONS
+from tests.browser import assert_accessible_at_both_widths, log_in
+from tests.factories import ClientGroupFactory, OrganizationFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _settings_block(page):
+    """The inline's one form (not the hidden template Django keeps for "Add another")."""
+    return page.locator("#portal_settings-0")
+
+
+def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_page):
+    organization = OrganizationFactory(name="Harbor Wellness")
+    group = ClientGroupFactory(organization=organization, name="Teens")
+    PortalSettings.objects.create(organization=organization, values={"goals": False})
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    page = new_page()
+    log_in(page, superuser)
+
+    page.goto(f"/admin/clients/clientgroup/{group.pk}/change/")
+    block = _settings_block(page)
+    for section in SECTIONS:
+        expect(block.get_by_label(section.label)).to_be_visible()
+    billing = block.get_by_label("View and pay bills")
+    expect(billing.locator("option:checked")).to_have_text("Inherit (Inherited from practice: On)")
+    expect(block.get_by_label("View and create goals").locator("option:checked")).to_have_text(
+        "Inherit (Inherited from practice: Off)"
+    )
+    assert_accessible_at_both_widths(page, screenshot="admin-group")
+    billing.select_option("off")
+    block.get_by_label("Note").fill("Parents asked")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("1 section(s) changed")).to_be_visible()
+    expect(_settings_block(page).get_by_text("Now: Set for this group: Off")).to_be_visible()
+    entry = AuditEntry.objects.get()
+    assert (entry.group, entry.section, entry.old_value, entry.new_value, entry.note) == (
+        group,
+        "billing",
+        "default",
+        "off",
+        "Parents asked",
+    )
+    assert PortalSettings.objects.get(group=group).values == {"billing": False}
+
+    page.goto("/admin/clients/clientgroup/add/")
+    block = _settings_block(page)
+    for section in SECTIONS:
+        expect(block.get_by_label(section.label)).to_be_visible()
+    page.locator("#id_name").fill("Adults")
+    page.locator("#id_organization").select_option(label="Harbor Wellness")
+    block.get_by_label("View and upload documents").select_option("off")
+    page.get_by_role("button", name="Save", exact=True).click()
+    adults = organization.client_groups.get(name="Adults")
+    assert PortalSettings.objects.get(group=adults).values == {"documents": False}
+    assert AuditEntry.objects.filter(group=adults, section="documents").count() == 1
+
+    page.goto(f"/admin/clients/organization/{organization.pk}/change/")
+    block = _settings_block(page)
+    for section in SECTIONS:
+        expect(block.get_by_label(section.label)).to_be_visible()
+    expect(block.get_by_label("View and create goals").locator("option:checked")).to_have_text(
+        "Off"
+    )
+    expect(block.get_by_text("Now: Inherited from built-in default: On").first).to_be_visible()
+    assert_accessible_at_both_widths(page, screenshot="admin-practice")
