@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from clients import services
@@ -35,6 +36,7 @@ class SignInView(auth_views.LoginView):
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
 def invitation_accept(request, token):
     invitation = Invitation.find_usable(token)
     if invitation is None or not invitation.client.has_portal_access:

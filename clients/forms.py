@@ -5,6 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from clients.models import ClientGroup
 from clients.selectors import AccessStatus
 from clients.throttling import cool_off_in_words, sign_in_failures_clear
+from clients.validators import validate_single_line
+
+SEARCH_MAX_LENGTH = 100
 
 
 def apply_validation_error(form, error) -> None:
@@ -68,9 +71,23 @@ class SignInForm(AuthenticationForm):
         )
 
 
+class RosterSearchForm(forms.Form):
+    """The roster's search box. Long input is cut rather than refused: it is only a search."""
+
+    q = forms.CharField(required=False)
+
+    def clean_q(self):
+        return self.cleaned_data["q"][:SEARCH_MAX_LENGTH]
+
+
+class UnlockForm(forms.Form):
+    email = forms.EmailField()
+
+
 class ClientForm(forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    # Names go into email greetings and may go into subjects: one line only.
+    first_name = forms.CharField(max_length=150, validators=[validate_single_line])
+    last_name = forms.CharField(max_length=150, validators=[validate_single_line])
     email = forms.EmailField(help_text="The client signs in to the portal with this address.")
     group = forms.ModelChoiceField(
         queryset=ClientGroup.objects.none(),
@@ -88,7 +105,7 @@ class ClientForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=100, validators=[validate_single_line])
     description = forms.CharField(max_length=300, required=False)
 
 

@@ -8,12 +8,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from audit.models import AppendOnlyModel
+from clients.validators import validate_single_line
 
 
 class UserManager(BaseUserManager):
@@ -48,8 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Everyone who signs in: providers, practice admins, clients and staff, by email."""
 
     email = models.EmailField("email address", unique=True)
-    first_name = models.CharField(max_length=150)
-    last_name = models.CharField(max_length=150, blank=True)
+    # Names reach email greetings and subjects: one line, so no header can be injected.
+    first_name = models.CharField(max_length=150, validators=[validate_single_line])
+    last_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     is_staff = models.BooleanField(
         default=False, help_text="Can sign in to the Django admin (practice support staff)."
     )
@@ -76,6 +80,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = User.objects.normalize_email(self.email)
+
+    # Sessions carry an auth hash; Django ends a session whose hash no longer matches. Django
+    # hashes the password; the moment credentials were last revoked (email change, archive,
+    # portal login off) is added, so a session from before a withdrawal of access stays ended
+    # when access comes back, even if it made no request in between.
+    def get_session_auth_hash(self):
+        return self._auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._auth_hash(secret)
+
+    def _auth_hash(self, secret=None) -> str:
+        value = self.password
+        if self.credentials_revoked_at is not None:
+            value = f"{value}|{self.credentials_revoked_at.isoformat()}"
+        return salted_hmac(
+            "clients.User.get_session_auth_hash", value, secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
@@ -105,10 +128,23 @@ def validate_currency(value):
         raise ValidationError(f"Choose one of {', '.join(CURRENCIES)}.")
 
 
+def _between(low: int, high: int, unit: str):
+    message = f"Between {low} and {high} {unit}."
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
+
+# Bounds of a practice's booking rules: each makes sense for a practice and keeps date
+# arithmetic (a start minus the cut-off, today plus the window) far from the calendar's ends.
+CUTOFF_HOURS = (0, 168)
+WINDOW_DAYS = (1, 365)
+UPCOMING_BOOKINGS = (1, 20)
+
+
 class Organization(models.Model):
     """A practice: the tenant. Every provider query is scoped to one."""
 
-    name = models.CharField(max_length=200, unique=True)
+    # The name is in every email's subject: one line only.
+    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     contact_email = models.EmailField(
         blank=True, help_text="Shown to clients who need to contact the practice."
     )
@@ -126,15 +162,38 @@ class Organization(models.Model):
     )
     cancellation_cutoff_hours = models.PositiveIntegerField(
         default=24,
+        validators=_between(*CUTOFF_HOURS, "hours"),
         help_text="Clients can cancel an appointment up to this many hours before it starts.",
     )
     booking_window_days = models.PositiveIntegerField(
-        default=28, help_text="How far ahead clients can book appointments."
+        default=28,
+        validators=_between(*WINDOW_DAYS, "days"),
+        help_text="How far ahead clients can book appointments.",
+    )
+    max_upcoming_bookings = models.PositiveSmallIntegerField(
+        "most upcoming bookings per client",
+        default=3,
+        validators=_between(*UPCOMING_BOOKINGS, "appointments"),
+        help_text="How many upcoming appointments a client may book in the portal at once.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cancellation_cutoff_hours__range=CUTOFF_HOURS),
+                name="organization_cutoff_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_window_days__range=WINDOW_DAYS),
+                name="organization_booking_window_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_upcoming_bookings__range=UPCOMING_BOOKINGS),
+                name="organization_upcoming_bookings_in_range",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clients import services
 from clients.access import practice_admin_required
+from clients.forms import UnlockForm
 from clients.models import AccessRefusal, User
 from clients.throttling import cool_off_in_words
 
@@ -60,7 +61,11 @@ def lockouts(request):
 @practice_admin_required
 @require_POST
 def unlock(request):
-    email = User.objects.normalize_email(request.POST.get("email", ""))
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a valid email address. Nothing was unlocked.")
+        return redirect("clients:lockouts")
+    email = User.objects.normalize_email(form.cleaned_data["email"])
     user = User.objects.filter(email=email).select_related("client").first()
     emails = set(_practice_emails(request.organization))
     if user is None or user.email not in emails:

@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from clients.models import Client, ClientGroup, Invitation, Organization, User
 from clients.throttling import sign_in_failures_clear
+from clients.validators import one_line
 
 # The same words whoever holds the address (a client of this practice or another, a provider):
 # a different message would tell a provider who is a client elsewhere.
@@ -58,7 +59,7 @@ def _send_invitation_email(*, client: Client, token: str, base_url: str) -> None
         "link": link,
         "days": settings.INVITATION_MAX_AGE_DAYS,
     }
-    subject = render_to_string("clients/email/invitation_subject.txt", context).strip()
+    subject = one_line(render_to_string("clients/email/invitation_subject.txt", context))
     body = render_to_string("clients/email/invitation_body.txt", context)
     send_mail(subject, body, None, [client.user.email])
 
@@ -74,8 +75,11 @@ def client_invite(*, actor: User | None, client: Client, base_url: str) -> Invit
         raise ValidationError("This client's portal login is off; turn it on before inviting.")
     client.invitations.usable().update(revoked_at=timezone.now())
     invitation, token = Invitation.issue(client=client, sent_by=actor)
+    # robust: a mail server that refuses the message is logged; the client is still saved and
+    # the provider can send the invitation again.
     transaction.on_commit(
-        lambda: _send_invitation_email(client=client, token=token, base_url=base_url)
+        lambda: _send_invitation_email(client=client, token=token, base_url=base_url),
+        robust=True,
     )
     return invitation
 

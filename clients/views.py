@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
-from clients.forms import ClientForm, GroupForm, RosterFilterForm, apply_validation_error
+from clients.forms import (
+    ClientForm,
+    GroupForm,
+    RosterFilterForm,
+    RosterSearchForm,
+    apply_validation_error,
+)
 
 CLIENTS_PER_PAGE = 25
 
@@ -19,7 +25,9 @@ CLIENTS_PER_PAGE = 25
 @require_GET
 def client_list(request):
     archived = request.GET.get("status") == "archived"
-    query = request.GET.get("q", "").strip()[:100]
+    search = RosterSearchForm(request.GET)
+    valid = search.is_valid()
+    query = search.cleaned_data["q"] if valid else ""
     filters = RosterFilterForm(
         request.GET,
         groups=selectors.group_choices(organization=request.organization),
@@ -28,6 +36,8 @@ def client_list(request):
     clients = selectors.client_list(
         organization=request.organization, archived=archived, query=query, **filters.filters()
     )
+    if not valid:
+        clients = clients.none()
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     pager_query = (
         urlencode(
@@ -42,11 +52,12 @@ def client_list(request):
         "filters": filters,
         "filtered": bool(filters.query_params()),
         "pager_query": pager_query,
+        "search_error": " ".join(search.errors.get("q", [])),
     }
     template = "clients/client_list.html"
     if request.htmx and request.htmx.target == "client-results":
         template += "#results"
-    return render(request, template, context)
+    return render(request, template, context, status=200 if valid else 400)
 
 
 @provider_required

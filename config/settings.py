@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "clients.security.RefusalLogMiddleware",
     "portal_settings.enforcement.PortalAccessMiddleware",
     "clients.middleware.PracticeTimezoneMiddleware",
+    # Last, so that a section that is off is refused (403) for every method first. Bodies are
+    # checked in its __call__, before any middleware's process_view reads one (CSRF does).
+    "config.middleware.RequestLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -297,6 +300,19 @@ STORAGES = {
 
 # Largest file a client or provider may upload, in megabytes.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 20) * 1024 * 1024
+
+# --- Request size -----------------------------------------------------------------------------
+
+# A request body larger than these is refused (413) before it is read (config.middleware):
+# signed in, one upload and its form; signed out (sign-in, reset, invitation), a small form.
+REQUEST_MAX_BYTES = DOCUMENT_MAX_BYTES + 1024 * 1024
+ANONYMOUS_REQUEST_MAX_BYTES = 64 * 1024
+# Django's own limits on what it parses: form fields kept in memory, how many fields and files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Uploads bigger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Which payment gateway takes card payments. Only "test" is built in: it charges nothing.
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "test")

@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
+from django.views.generic import RedirectView
 
 from clients import account_views
 
@@ -25,5 +26,11 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("", include("portal_settings.urls")),
     path("", include("portal.provider_urls")),
+    # One throttled password change for everyone (clients.forms.ThrottledPasswordChangeForm):
+    # the admin's own would check the current password with no limit.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password-change", permanent=False),
+    ),
     path("admin/", admin.site.urls),
 ]

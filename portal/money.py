@@ -5,6 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from clients.models import CURRENCIES
 
 CENT = Decimal("0.01")
+# The most an invoice, or any line of it, may come to: a sensible ceiling for a practice, and
+# well inside the amount columns (10 digits, 2 places), so no sum can overflow them.
+MAX_AMOUNT = Decimal("1000000.00")
 
 
 def to_money(value) -> Decimal:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.forms import ThrottledPasswordChangeForm
@@ -25,6 +26,7 @@ def home(request):
 
 @always_available
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
 def profile(request):
     """The client's own details and password. Changing it signs out their other sessions."""
     form = ThrottledPasswordChangeForm(request.user, request.POST or None, request=request)

@@ -55,6 +55,9 @@ def parse_settings_post(post: QueryDict, *, current: EffectiveSettings) -> Setti
     note = _single(post, "note").strip() if "note" in post else ""
     if len(note) > NOTE_MAX_LENGTH:
         raise SettingsInputError(f"The note is longer than {NOTE_MAX_LENGTH} characters.")
+    if "\x00" in note:
+        # What forms.CharField refuses too: PostgreSQL cannot store a NUL character.
+        raise SettingsInputError("The note cannot contain null characters.")
 
     reset = post.getlist("use_default")
     for key in reset:

@@ -38,6 +38,21 @@ class _Echo:
         return value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (a name such as
+# =HYPERLINK("http://...?d="&B3,"Click") would leak the sheet when clicked). OWASP's rule:
+# prefix such a cell with a single quote, so it is shown as the text it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _row(writer, cells) -> str:
+    return writer.writerow([csv_safe(cell) for cell in cells])
+
+
 def csv_header() -> list[str]:
     header = ["Client", "Email", "Group"]
     for section in SECTIONS:
@@ -47,7 +62,7 @@ def csv_header() -> list[str]:
 
 def csv_lines(*, organization, clients) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(csv_header())
+    yield _row(writer, csv_header())
     defaults = organization_defaults([organization.pk]).get(organization.pk, {})
     rows = clients.values_list(
         "user__last_name",
@@ -82,4 +97,4 @@ def csv_lines(*, organization, clients) -> Iterator[str]:
                 for r in effective.values()
                 for value in ("on" if r.enabled else "off", r.label)
             ]
-        yield writer.writerow([f"{last}, {first}", email, group_name or "", *cells])
+        yield _row(writer, [f"{last}, {first}", email, group_name or "", *cells])

@@ -19,6 +19,7 @@ from clients.access import practice_admin_required, provider_required
 from clients.models import ClientGroup
 from clients.security import scoped_get_or_404
 from clients.selectors import client_get
+from clients.validators import parse_id
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
 from portal_settings.forms import SettingsInputError, parse_settings_post
 from portal_settings.models import Level
@@ -207,9 +208,10 @@ def _report_group(request, groups):
     value = request.GET.get("group", "")
     if not value:
         return None
-    if not value.isdigit():
+    pk = parse_id(value)
+    if pk is None:
         raise Http404("No such group.")
-    return scoped_get_or_404(groups, pk=int(value))
+    return scoped_get_or_404(groups, pk=pk)
 
 
 @provider_required

@@ -70,3 +70,24 @@ def admin_http(practice_admin):
 @pytest.fixture
 def client_http(client_record):
     return signed_in(client_record.user)
+
+
+def pytest_unconfigure(config):
+    """Say plainly, as the last line, when the PostgreSQL-only tests (races, cross-process) did
+    not run."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = [
+        report
+        for report in reporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and "needs PostgreSQL" in str(report.longrepr[2])
+    ]
+    if skipped:
+        reporter.write_line(
+            f"NOTE: {len(skipped)} PostgreSQL-only tests (races, cross-process) were skipped on "
+            "SQLite; run them with "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/cps make test",
+            yellow=True,
+            bold=True,
+        )

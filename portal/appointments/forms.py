@@ -53,6 +53,7 @@ class PracticeForm(forms.ModelForm):
             "currency",
             "cancellation_cutoff_hours",
             "booking_window_days",
+            "max_upcoming_bookings",
         ]
 
     def clean_booking_window_days(self):

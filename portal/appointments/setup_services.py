@@ -109,6 +109,7 @@ def practice_update(
     currency: str,
     cancellation_cutoff_hours: int,
     booking_window_days: int,
+    max_upcoming_bookings: int,
 ):
     """The practice's name, contact, time zone, currency and booking rules.
 
@@ -123,6 +124,7 @@ def practice_update(
         "currency": currency,
         "cancellation_cutoff_hours": cancellation_cutoff_hours,
         "booking_window_days": booking_window_days,
+        "max_upcoming_bookings": max_upcoming_bookings,
     }
     candidate = copy(organization)
     for field, value in fields.items():

@@ -1,6 +1,6 @@
 """Appointments in the Client Portal ("Schedule appointments")."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients.models import User
 from clients.security import scoped_get_or_404
+from clients.validators import parse_id
 from portal.appointments.models import Appointment, AppointmentType
 from portal.appointments.services import (
+    BookingRefused,
     SlotTaken,
     appointment_book,
     appointment_cancel,
@@ -43,6 +45,23 @@ def index(request):
     return render(request, "portal/appointments/index.html", context)
 
 
+def parse_slot(value: str) -> tuple[int, datetime]:
+    """A slot button's value, "<provider id>|<ISO start with offset>", as (id, UTC start).
+
+    ValueError for anything else, including moments that only exist at the ends of the
+    calendar (9999-12-31T23:59:59-14:00 has no UTC equivalent).
+    """
+    provider, _, iso_start = value.partition("|")
+    provider_id = parse_id(provider)
+    starts_at = datetime.fromisoformat(iso_start)
+    if provider_id is None or starts_at.tzinfo is None:
+        raise ValueError("not a slot")
+    try:
+        return provider_id, starts_at.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("not a slot") from exc
+
+
 def _types(request):
     return AppointmentType.objects.filter(organization=request.client.organization, active=True)
 
@@ -62,45 +81,46 @@ def book(request):
                 request, "400.html", {"exception": "Choose an appointment type."}, status=400
             )
         try:
-            provider_id, iso_start = request.POST["slot"].split("|", 1)
-            starts_at = datetime.fromisoformat(iso_start)
-            if starts_at.tzinfo is None:
-                raise ValueError
+            provider_id, starts_at = parse_slot(request.POST.get("slot", ""))
             provider = User.objects.filter(
-                pk=int(provider_id), membership__organization=organization
+                pk=provider_id, membership__organization=organization
             ).first()
             if provider is None:
-                raise ValueError
-            if request.POST.get("confirm") != "yes":
-                # One click on a time shows what will be booked; only "Confirm booking" books.
-                return render(
-                    request,
-                    "portal/appointments/book_confirm.html",
-                    {
-                        "chosen": chosen,
-                        "provider": provider,
-                        "slot": request.POST["slot"],
-                        "starts_at": starts_at,
-                        "ends_at": starts_at + timedelta(minutes=chosen.duration_minutes),
-                        "organization": organization,
-                    },
-                )
-            appointment = appointment_book(
-                client=request.client,
-                provider_id=int(provider_id),
-                appointment_type=chosen,
-                starts_at=starts_at,
-            )
-        except (KeyError, ValueError):
+                raise ValueError("not a provider of this practice")
+        except ValueError:
             return render(
                 request,
                 "400.html",
                 {"exception": "That is not a slot. Nothing was booked."},
                 status=400,
             )
+        if request.POST.get("confirm") != "yes":
+            # One click on a time shows what will be booked; only "Confirm booking" books.
+            return render(
+                request,
+                "portal/appointments/book_confirm.html",
+                {
+                    "chosen": chosen,
+                    "provider": provider,
+                    "slot": request.POST["slot"],
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + timedelta(minutes=chosen.duration_minutes),
+                    "organization": organization,
+                },
+            )
+        try:
+            appointment = appointment_book(
+                client=request.client,
+                provider_id=provider_id,
+                appointment_type=chosen,
+                starts_at=starts_at,
+            )
         except SlotTaken:
             messages.error(request, "Sorry, that time was just taken. Please choose another.")
             status = 409
+        except BookingRefused as refused:
+            messages.error(request, f"{refused.message} Nothing was booked.")
+            status = 400
         else:
             when = timezone.localtime(appointment.starts_at).strftime("%A %B %-d at %-I:%M %p")
             messages.success(

@@ -4,6 +4,13 @@ from django import forms
 from django.utils import timezone
 
 from portal.billing.gateways import CardError, parse_card
+from portal.money import MAX_AMOUNT
+
+AT_MOST = f"{MAX_AMOUNT:,.2f}"
+
+
+# Posted card details: hidden from error reports (sensitive_post_parameters on the views).
+CARD_FIELDS = ("number", "expiry", "cvc")
 
 
 class PayForm(forms.Form):
@@ -56,10 +63,19 @@ class LineForm(forms.Form):
     unit_price = forms.DecimalField(
         label="Unit price",
         min_value=0,
+        max_value=MAX_AMOUNT,
         max_digits=10,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={"max_value": f"The unit price can be at most {AT_MOST}."},
     )
+
+    def clean(self):
+        data = super().clean()
+        price, quantity = data.get("unit_price"), data.get("quantity")
+        if price is not None and quantity is not None and price * quantity > MAX_AMOUNT:
+            raise forms.ValidationError(f"A line can come to at most {AT_MOST}.")
+        return data
 
 
 class BaseLineFormSet(forms.BaseFormSet):
@@ -71,6 +87,18 @@ class BaseLineFormSet(forms.BaseFormSet):
             "This invoice form was incomplete when it arrived. Reload the page and try again."
         ),
     }
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        total = sum(
+            (f.cleaned_data["unit_price"] * f.cleaned_data["quantity"])
+            for f in self.forms
+            if f.cleaned_data
+        )
+        if total > MAX_AMOUNT:
+            raise forms.ValidationError(f"An invoice can come to at most {AT_MOST}.")
 
 
 LineFormSet = forms.formset_factory(

@@ -8,19 +8,21 @@ idempotency keys cannot charge twice even if our own guard failed.
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 
 @dataclass(frozen=True)
 class Card:
-    number: str
+    # Left out of repr(), so a traceback's local variables never show them.
+    number: str = field(repr=False)
     exp_month: int
     exp_year: int
-    cvc: str
+    cvc: str = field(repr=False)
 
     @property
     def last4(self) -> str:
@@ -48,6 +50,7 @@ def luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
+@sensitive_variables("number", "digits", "cvc")
 def parse_card(number: str, expiry: str, cvc: str, *, today: date | None = None) -> Card:
     digits = re.sub(r"[\s-]", "", number or "")
     if not digits.isdigit() or not 12 <= len(digits) <= 19 or not luhn_ok(digits):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.billing.gateways import Card, get_gateway
 from portal.billing.models import Invoice, InvoiceLine, Payment
-from portal.money import to_money
+from portal.money import MAX_AMOUNT, to_money
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,15 @@ def invoice_create(
 ) -> Invoice:
     if not lines:
         raise ValidationError("Add at least one line.")
+    amounts = [to_money(line.unit_price) * line.quantity for line in lines]
+    if any(amount < 0 for amount in amounts) or sum(amounts, Decimal(0)) > MAX_AMOUNT:
+        raise ValidationError(f"An invoice can come to at most {MAX_AMOUNT:,.2f}.")
     organization = client.organization
     # Numbers are per practice; lock the practice row so two invoices never get one number.
     type(organization).objects.select_for_update().filter(pk=organization.pk).first()
     number = (
         Invoice.objects.filter(organization=organization).aggregate(n=Max("number"))["n"] or 0
     ) + 1
-    amounts = [to_money(line.unit_price) * line.quantity for line in lines]
     invoice = Invoice.objects.create(
         organization=organization,
         client=client,

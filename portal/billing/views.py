@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.security import scoped_get_or_404
-from portal.billing.forms import PayForm
+from portal.billing.forms import CARD_FIELDS, PayForm
 from portal.billing.gateways import get_gateway
 from portal.billing.models import Invoice, Payment
 from portal.billing.services import AlreadyPaid, PaymentDeclined, client_balance, invoice_pay
@@ -33,6 +34,7 @@ def index(request):
 
 @portal_section(SECTION.key)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters(*CARD_FIELDS)
 def invoice(request, pk):
     invoice = scoped_get_or_404(
         Invoice.objects.prefetch_related("lines"),

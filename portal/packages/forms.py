@@ -1,7 +1,8 @@
 from django import forms
 
+from portal.money import MAX_AMOUNT
 from portal.packages.models import Package
-from portal.packages.services import PRICE_ERROR, SESSIONS_ERROR
+from portal.packages.services import PRICE_ERROR, PRICE_LIMIT_ERROR, SESSIONS_ERROR
 
 
 class PackageForm(forms.ModelForm):
@@ -16,6 +17,8 @@ class PackageForm(forms.ModelForm):
         price = self.cleaned_data["price"]
         if price <= 0:
             raise forms.ValidationError(PRICE_ERROR)
+        if price > MAX_AMOUNT:
+            raise forms.ValidationError(PRICE_LIMIT_ERROR)
         return price
 
     def clean_sessions_included(self):

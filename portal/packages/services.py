@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.billing.services import Line, PaymentDeclined, invoice_create, invoice_pay
+from portal.money import MAX_AMOUNT
 from portal.packages.models import Package, PackagePurchase
 
 
@@ -71,6 +72,7 @@ def sessions_credited(client) -> int:
 
 
 PRICE_ERROR = "The price must be more than zero."
+PRICE_LIMIT_ERROR = f"Enter a price of at most {MAX_AMOUNT:,.2f}, with at most two decimal places."
 SESSIONS_ERROR = "A package includes at least one session."
 
 
@@ -84,8 +86,9 @@ def check_package(*, name: str, price, sessions_included: int) -> str:
         errors["name"] = "Keep the name to 120 characters."
     if price <= 0:
         errors["price"] = PRICE_ERROR
-    elif price >= 10**8 or price != price.quantize(Decimal("0.01")):
-        errors["price"] = "Enter a price below 100,000,000 with at most two decimal places."
+    elif price > MAX_AMOUNT or price != price.quantize(Decimal("0.01")):
+        # A purchase is invoiced, and an invoice comes to at most MAX_AMOUNT.
+        errors["price"] = PRICE_LIMIT_ERROR
     if not 1 <= sessions_included <= 32767:
         errors["sessions_included"] = SESSIONS_ERROR
     if errors:

@@ -8,10 +8,11 @@ import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.security import scoped_get_or_404
-from portal.billing.forms import PayForm
+from portal.billing.forms import CARD_FIELDS, PayForm
 from portal.billing.gateways import get_gateway
 from portal.billing.services import PaymentDeclined
 from portal.packages.models import Package, PackagePurchase
@@ -37,6 +38,7 @@ def index(request):
 
 @portal_section(SECTION.key)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters(*CARD_FIELDS)
 def buy(request, pk):
     package = scoped_get_or_404(
         Package, pk=pk, organization=request.client.organization, active=True

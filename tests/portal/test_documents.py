@@ -154,9 +154,30 @@ def test_another_client_cannot_download_by_id(provider_http, client_record, orga
     document = Document.objects.get()
     intruder = signed_in(ClientFactory(organization=organization).user)
     assert intruder.get(document.portal_download_url()).status_code == 404
-    assert (
-        client_record.user.email not in intruder.get(reverse("portal:documents")).content.decode()
-    )
+
+
+def test_the_portal_document_list_shows_only_the_clients_own_files(
+    provider_http, client_record, organization
+):
+    other = ClientFactory(organization=organization)
+    share(provider_http, client_record, "Mine-results.pdf", PDF)
+    share(provider_http, other, "Theirs-results.pdf", PDF)
+    client_upload(signed_in(other.user), "Theirs-upload.pdf", PDF)
+    client_upload(signed_in(client_record.user), "Mine-upload.pdf", PDF)
+
+    mine = signed_in(client_record.user).get(reverse("portal:documents")).content.decode()
+    assert "Mine-results.pdf" in mine and "Mine-upload.pdf" in mine
+    assert "Theirs-results.pdf" not in mine and "Theirs-upload.pdf" not in mine
+    theirs = signed_in(other.user).get(reverse("portal:documents")).content.decode()
+    assert "Theirs-results.pdf" in theirs and "Theirs-upload.pdf" in theirs
+    assert "Mine-results.pdf" not in theirs and "Mine-upload.pdf" not in theirs
+
+
+def test_an_upload_with_no_file_extension_is_refused(client_http):
+    response = client_upload(client_http, "results", PDF)
+    assert response.status_code == 400
+    assert not Document.objects.exists()
+    assert stored_files() == []
 
 
 def test_another_practices_provider_cannot_download(provider_http, client_record, other_provider):

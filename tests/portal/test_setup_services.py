@@ -213,6 +213,7 @@ PRACTICE = {
     "currency": "EUR",
     "cancellation_cutoff_hours": 12,
     "booking_window_days": 60,
+    "max_upcoming_bookings": 3,
 }
 
 

@@ -64,3 +64,18 @@ def test_the_right_current_password_clears_the_count(form):
     for _ in range(4):
         assert "Too many" not in change(http, url, "wrong").content.decode()
     assert change(http, url, NEW).status_code == 302
+
+
+def test_the_admins_password_change_is_the_throttled_one(db):
+    """The Django admin's own password page checked the current password with no limit."""
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+    from tests.helpers import signed_in
+
+    staff = UserFactory(is_staff=True)
+    http = signed_in(staff)
+    for method in (http.get, http.post):
+        response = method("/admin/password_change/")
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:password-change")
