@@ -175,6 +175,11 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def has_add_permission(self, request):
+        # Accounts come from the app (a client added, with their invitation) or a superuser; a
+        # staff member's would belong to no practice, invisible to them, holding an address.
+        return request.user.is_superuser and super().has_add_permission(request)
+
     def get_queryset(self, request):
         queryset = super(PracticeScopedMixin, self).get_queryset(request)
         if request.user.is_superuser:
@@ -238,6 +243,16 @@ class MembershipAdmin(PracticeScopedMixin, admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["user", "organization"]
+            # Roles are rights: a staff member who is a practice admin may change a colleague's
+            # role, nobody their own (a provider could otherwise make themselves admin).
+            own = membership_of(request.user)
+            if (
+                obj is None
+                or obj.user_id == request.user.pk
+                or not own
+                or not own.is_practice_admin
+            ):
+                fields.append("role")
         return fields
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import Http404
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -6,6 +7,11 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView
 
 from clients import account_views
+
+
+def page_not_found_view(request, rest):
+    raise Http404("No such page.")
+
 
 admin.site.site_header = "Client Portal Settings: staff admin"
 admin.site.site_title = "Client Portal Settings admin"
@@ -32,5 +38,8 @@ urlpatterns = [
         "admin/password_change/",
         RedirectView.as_view(pattern_name="accounts:password-change", permanent=False),
     ),
+    # The admin's "view on site" shortcut resolves any object of any practice for any staff
+    # member (a 302 tells that an id exists); the admin pages link to the app directly instead.
+    path("admin/r/<path:rest>", page_not_found_view),
     path("admin/", admin.site.urls),
 ]

@@ -92,7 +92,11 @@ def test_staff_cannot_move_a_membership_to_another_practice(
     assert membership.organization_id != other_organization.pk
 
 
-def test_staff_can_still_change_a_providers_role_in_their_practice(staff_http, provider):
+def test_a_practice_admin_with_staff_rights_can_change_a_colleagues_role(
+    staff, staff_http, provider
+):
+    staff.membership.role = Membership.Role.ADMIN
+    staff.membership.save()
     membership = provider.membership
     url = reverse("admin:clients_membership_change", args=[membership.pk])
     assert staff_http.post(url, {"role": "admin"}).status_code == 302
@@ -284,3 +288,41 @@ def test_staff_edit_their_own_account_but_cannot_grant_themselves_rights(staff_h
     assert staff.first_name == "Renamed"
     assert not staff.is_superuser
     assert staff.user_permissions.count() < Permission.objects.count()
+
+
+def test_staff_cannot_change_their_own_role(staff_http, staff):
+    """Red-team finding: a provider with staff rights made themselves practice admin."""
+    membership = staff.membership
+    url = reverse("admin:clients_membership_change", args=[membership.pk])
+    staff_http.post(url, {"role": "admin"})
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.PROVIDER
+
+
+def test_a_provider_with_staff_rights_cannot_change_a_colleagues_role(staff_http, provider):
+    membership = provider.membership
+    url = reverse("admin:clients_membership_change", args=[membership.pk])
+    staff_http.post(url, {"role": "admin"})
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.PROVIDER
+
+
+def test_staff_cannot_add_accounts_outside_any_practice(staff_http):
+    """Red-team finding: staff created accounts they then could not see, that took an address."""
+    url = reverse("admin:clients_user_add")
+    data = {
+        "email": "orphan@example.test",
+        "password1": "x-long-pass-123",
+        "password2": "x-long-pass-123",
+    }
+    assert staff_http.post(url, data).status_code == 403
+    assert not User.objects.filter(email="orphan@example.test").exists()
+
+
+def test_the_view_on_site_shortcut_reveals_nothing_of_other_practices(staff_http, foreign):
+    from django.contrib.contenttypes.models import ContentType
+
+    kind = ContentType.objects.get_for_model(Client).pk
+    theirs = staff_http.get(f"/admin/r/{kind}/{foreign['client'].pk}/")
+    missing = staff_http.get(f"/admin/r/{kind}/999999/")
+    assert theirs.status_code == missing.status_code == 404

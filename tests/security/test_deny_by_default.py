@@ -34,7 +34,7 @@ ACCOUNT = {"accounts:password-change"}
 
 
 def bucket(route) -> str:
-    if route.namespaces[:1] == ("admin",):
+    if route.namespaces[:1] == ("admin",) or route.route.startswith("admin/"):
         return "admin"
     if route.view_name in ACCOUNT:
         return "account"
