@@ -1,6 +1,10 @@
 # Two commands: `make run` (set up and serve the demo) and `make test` (the whole suite).
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# Any Python 3.10-3.13 works (Django 5.2's range): the first of python3.13 ... python3.10 found,
+# else python3. Override with `make test PYTHON=/path/to/python VENV=.venv313`.
+PYTHON ?= $(shell for v in 3.13 3.12 3.11 3.10; do \
+	p=$$(command -v python$$v) && $$p -c "" 2>/dev/null && echo $$p && exit; done; command -v python3)
+VENV ?= .venv
+PORT ?= 8000
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
@@ -21,8 +25,8 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	@echo "Serving on http://127.0.0.1:8000/ (sign in with a demo login above)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in with a demo login above)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(VENV)/bin/ruff check .

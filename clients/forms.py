@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from clients.models import ClientGroup
+from clients.selectors import AccessStatus
 from clients.throttling import cool_off_in_words, sign_in_failures_clear
 from clients.validators import validate_single_line
 
@@ -144,3 +145,53 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
             )
         sign_in_failures_clear(username=self.user.email)
         return old_password
+
+
+class RosterFilterForm(forms.Form):
+    """The roster's filters, from GET. An unknown value (another practice's group, say) is
+    refused with a message and that filter is not applied."""
+
+    NO_GROUP = "none"
+
+    group = forms.ChoiceField(
+        required=False,
+        label="Group",
+        error_messages={"invalid_choice": "Choose one of your practice's groups."},
+    )
+    access = forms.ChoiceField(
+        required=False,
+        label="Access",
+        error_messages={"invalid_choice": "Choose an access status from the list."},
+    )
+
+    def __init__(self, data, *, groups, archived: bool):
+        super().__init__(data)
+        self.groups = {str(group.pk): group for group in groups}
+        self.fields["group"].choices = [
+            ("", "All groups"),
+            *((pk, group.name) for pk, group in self.groups.items()),
+            (self.NO_GROUP, "No group"),
+        ]
+        self.fields["access"].choices = [("", "Any access")] + [
+            (status.value, status.label)
+            for status in AccessStatus
+            if status != AccessStatus.ARCHIVED
+        ]
+        if archived:  # every archived client has the same status
+            del self.fields["access"]
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.client_list, from the fields that are valid."""
+        self.is_valid()
+        data = self.cleaned_data
+        chosen = data.get("group", "")
+        return {
+            "group": self.groups.get(chosen),
+            "no_group": chosen == self.NO_GROUP,
+            "access_status": data.get("access", ""),
+        }
+
+    def query_params(self) -> dict:
+        """The valid filters as GET parameters, for the pager's links."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

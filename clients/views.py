@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
-from clients.forms import ClientForm, GroupForm, RosterSearchForm, apply_validation_error
+from clients.forms import (
+    ClientForm,
+    GroupForm,
+    RosterFilterForm,
+    RosterSearchForm,
+    apply_validation_error,
+)
 
 CLIENTS_PER_PAGE = 25
 
@@ -22,17 +28,29 @@ def client_list(request):
     search = RosterSearchForm(request.GET)
     valid = search.is_valid()
     query = search.cleaned_data["q"] if valid else ""
+    filters = RosterFilterForm(
+        request.GET,
+        groups=selectors.group_choices(organization=request.organization),
+        archived=archived,
+    )
     clients = selectors.client_list(
-        organization=request.organization, archived=archived, query=query
+        organization=request.organization, archived=archived, query=query, **filters.filters()
     )
     if not valid:
         clients = clients.none()
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    pager_query = urlencode({**({"status": "archived"} if archived else {}), "q": query}) + "&"
+    pager_query = (
+        urlencode(
+            {**({"status": "archived"} if archived else {}), "q": query, **filters.query_params()}
+        )
+        + "&"
+    )
     context = {
         "page": page,
         "archived": archived,
         "query": query,
+        "filters": filters,
+        "filtered": bool(filters.query_params()),
         "pager_query": pager_query,
         "search_error": " ".join(search.errors.get("q", [])),
     }

@@ -1,18 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.forms import ThrottledPasswordChangeForm
+from portal.registry import home_cards
 from portal_settings.enforcement import always_available
 
 
 @always_available
 @require_GET
 def home(request):
-    """The client's home: a card per section their settings allow."""
-    return render(request, "portal/home.html")
+    """The client's home: what needs them in each section they may use (one small query per
+    card, see portal.registry.home_cards), then links to the other sections."""
+    allowed = request.portal_settings
+    cards = home_cards(client=request.client, allowed=allowed)
+    with_card = {card.section.key for card in cards}
+    # the keys of the other allowed sections: the template links them from portal_links
+    others = {key for key in allowed.enabled_keys if key not in with_card}
+    context = {"cards": cards, "others": others, "today": timezone.localdate()}
+    return render(request, "portal/home.html", context)
 
 
 @always_available

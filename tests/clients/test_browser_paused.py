@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from clients.services import client_portal_login_set
 from tests.browser import assert_accessible_at_both_widths, log_in, sign_in
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, OrganizationFactory
+from tests.phone import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,6 +18,7 @@ def test_a_signed_in_client_whose_login_is_turned_off_is_told_in_words(new_page)
     page = new_page(width=390, height=844)
     log_in(page, client.user)
     page.goto("/portal/")
+    open_menu(page)  # at 390 px the tabs sit behind the Menu button
     expect(page.get_by_role("navigation", name="Client Portal sections")).to_be_visible()
 
     client_portal_login_set(actor=provider, client=client, allowed=False)

@@ -13,7 +13,7 @@ from tests.factories import ClientFactory
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
-UTC = dt.UTC
+UTC = dt.timezone.utc  # not dt.UTC: that needs Python 3.11
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 

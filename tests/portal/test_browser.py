@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 from portal.intake.services import intake_form_create, question_add
 from tests.browser import sign_in
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, OrganizationFactory
+from tests.phone import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,7 @@ def test_provider_assigns_an_intake_form_the_client_completes_it_the_provider_re
 
     portal = new_page(width=390, height=844)
     sign_in(portal, client.user.email, PASSWORD)
+    open_menu(portal)
     portal.get_by_role("navigation", name="Client Portal sections").get_by_role(
         "link", name="Forms"
     ).click()

@@ -10,6 +10,7 @@ from portal.billing.models import Invoice
 from portal.billing.services import Line, invoice_create
 from tests.browser import assert_accessible_at_both_widths, sign_in
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, OrganizationFactory
+from tests.phone import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +40,7 @@ def test_client_books_and_pays_then_loses_appointments_when_the_provider_turns_t
     portal = new_page(width=390, height=844)
     sign_in(portal, client.user.email, PASSWORD)
     tabs = portal.get_by_role("navigation", name="Client Portal sections")
+    open_menu(portal)
 
     tabs.get_by_role("link", name="Appointments").click()
     portal.get_by_role("button", name="Book an appointment").click()
@@ -58,6 +60,7 @@ def test_client_books_and_pays_then_loses_appointments_when_the_provider_turns_t
     expect(portal.get_by_text("Booked: Consultation")).to_be_visible()
     assert Appointment.objects.filter(client=client, status="booked").count() == 1
 
+    open_menu(portal)
     tabs.get_by_role("link", name="Billing").click()
     portal.get_by_role("link", name=invoice.label).click()
     expect(portal.get_by_text("Test payments: no real card is charged")).to_be_visible()
@@ -79,6 +82,7 @@ def test_client_books_and_pays_then_loses_appointments_when_the_provider_turns_t
     ).to_be_visible()
 
     portal.reload()
+    open_menu(portal)
     expect(tabs.get_by_role("link", name="Billing")).to_be_visible()
     expect(tabs.get_by_role("link", name="Appointments")).to_have_count(0)
     assert portal.goto("/portal/appointments/").status == 403

@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -77,3 +80,18 @@ def test_each_demo_login_lands_where_it_should(client, email, lands_on):
     )
     assert response.redirect_chain[-1][0] == lands_on
     assert response.status_code == 200
+
+
+NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen"
+NUMBER_WORDS += " fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+
+
+def test_readme_counts_the_clients_the_seed_creates(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    organization = Organization.objects.get(name="Demo Wellness")
+    more = Client.objects.filter(organization=organization).count() - 1  # besides client@demo.test
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    word = NUMBER_WORDS.split()[more]
+    assert f"{word.capitalize()} more clients are in" in readme
+    assert f"Also {more} more clients" in out

@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from tests.browser import sign_in
 from tests.factories import PASSWORD, ClientFactory, MembershipFactory, OrganizationFactory
+from tests.phone import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,6 +15,7 @@ def test_provider_unchecks_billing_and_the_signed_in_client_loses_it(new_page):
 
     portal = new_page(width=390, height=844)  # the client, on a phone
     sign_in(portal, client.user.email, PASSWORD)
+    open_menu(portal)
     tabs = portal.get_by_role("navigation", name="Client Portal sections")
     expect(tabs.get_by_role("link", name="Billing")).to_be_visible()
 
@@ -35,6 +37,7 @@ def test_provider_unchecks_billing_and_the_signed_in_client_loses_it(new_page):
     expect(app.locator("#source-billing")).to_have_text("Set for this client: Off")
 
     portal.reload()
+    open_menu(portal)
     expect(tabs.get_by_role("link", name="Goals")).to_be_visible()
     expect(tabs.get_by_role("link", name="Billing")).to_have_count(0)
     response = portal.goto("/portal/billing/")

@@ -1,0 +1,34 @@
+"""Reads of programs shared outside their own pages."""
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from portal.programs.models import Enrollment, ModuleCompletion, ProgramModule
+
+
+def home_summary(client) -> Enrollment | None:
+    """The client's current module: in their most recent enrollment that is not complete, the
+    first module not done (modules open in order). One query; the enrollment carries
+    `next_module_id` and `next_module_title`, or None when every program is complete."""
+    not_done = (
+        ProgramModule.objects.filter(program=OuterRef("program"))
+        .exclude(
+            Exists(
+                ModuleCompletion.objects.filter(
+                    enrollment=OuterRef(OuterRef("pk")), module=OuterRef("pk")
+                )
+            )
+        )
+        .order_by("position", "pk")
+    )
+    return (
+        Enrollment.objects.filter(client=client)
+        .select_related("program")
+        .only("pk", "enrolled_at", "program__title")
+        .annotate(
+            next_module_id=Subquery(not_done.values("pk")[:1]),
+            next_module_title=Subquery(not_done.values("title")[:1]),
+        )
+        .filter(next_module_id__isnull=False)
+        .order_by("-enrolled_at", "-pk")
+        .first()
+    )
