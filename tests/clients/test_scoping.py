@@ -16,6 +16,7 @@ def provider_routes_with_ids():
         for route in walk()
         if PARAM.search(route.route)
         and route.namespaces[:1] not in (("admin",), ("accounts",), ("portal",))
+        and not route.route.startswith("admin/")
     ]
 
 

@@ -59,13 +59,13 @@ def test_a_client_without_a_group_next_to_one_in_a_group(admin_http, organizatio
     billing = 3 + 2 * [section.key for section in SECTIONS].index("billing")
     assert [rows[name][2] for name in ("Alpha", "Bravo", "Charlie")] == ["Teens", "", "Teens"]
     assert [rows[name][billing : billing + 2] for name in ("Alpha", "Bravo", "Charlie")] == [
-        ["off", "Group: Teens"],
-        ["on", "Practice default"],
-        ["off", "Group: Teens"],
+        ["off", "Inherited from Teens: Off"],
+        ["on", "Inherited from practice: On"],
+        ["off", "Inherited from Teens: Off"],
     ]
 
     page = admin_http.get(REPORT)
     by_name = {client.user.last_name: effective for client, effective in page.context["rows"]}
     assert by_name["Bravo"]["billing"].enabled and not by_name["Alpha"]["billing"].enabled
-    assert by_name["Bravo"]["billing"].label == "Practice default"
-    assert by_name["Charlie"]["billing"].label == "Group: Teens"
+    assert by_name["Bravo"]["billing"].label == "Inherited from practice: On"
+    assert by_name["Charlie"]["billing"].label == "Inherited from Teens: Off"
