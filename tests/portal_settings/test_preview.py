@@ -67,3 +67,31 @@ def test_preview_needs_a_post(provider_http, client_record):
         provider_http.get(reverse("portal_settings:preview", args=[client_record.pk])).status_code
         == 405
     )
+
+
+def test_the_preview_has_no_sign_out_and_a_disabled_password_form(provider_http, client_record):
+    """Fresh-eyes finding: Sign out in the previewed portal ended the provider's session."""
+    start(provider_http, client_record)
+    home = provider_http.get(reverse("portal:home")).content.decode()
+    assert reverse("accounts:logout") not in home
+    assert reverse("portal_settings:preview-end") in home
+    profile = provider_http.get(reverse("portal:profile")).content.decode()
+    assert "<fieldset disabled>" in profile
+
+
+def test_a_refused_action_in_a_preview_does_not_say_contact_the_practice(
+    provider_http, client_record
+):
+    start(provider_http, client_record)
+    page = provider_http.post(reverse("portal:goals"), {"title": "Run"}).content.decode()
+    assert "read-only" in page
+    assert "contact" not in page.split("<main")[1]
+
+
+def test_the_history_shows_a_preview_without_empty_values(provider_http, client_record):
+    start(provider_http, client_record)
+    provider_http.post(reverse("portal_settings:preview-end"))
+    page = provider_http.get(reverse("portal_settings:client", args=[client_record.pk]))
+    text = page.content.decode()
+    assert "Portal previewed by a provider</strong></p>" in text
+    assert "— → —" not in text
