@@ -13,11 +13,18 @@ AT_MOST = f"{MAX_AMOUNT:,.2f}"
 CARD_FIELDS = ("number", "expiry", "cvc")
 
 
+class NotRedisplayed(forms.TextInput):
+    """A card field whose value never goes back into a page (after a decline, say)."""
+
+    def format_value(self, value):
+        return None
+
+
 class PayForm(forms.Form):
     number = forms.CharField(
         label="Card number",
         max_length=23,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}),
+        widget=NotRedisplayed(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}),
     )
     expiry = forms.CharField(
         label="Expiry (MM/YY)",
@@ -27,7 +34,7 @@ class PayForm(forms.Form):
     cvc = forms.CharField(
         label="Security code",
         max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-csc"}),
+        widget=NotRedisplayed(attrs={"inputmode": "numeric", "autocomplete": "cc-csc"}),
     )
 
     def clean(self):

@@ -134,6 +134,9 @@ def test_a_declined_card_is_recorded_and_the_invoice_stays_open(
     invoice.refresh_from_db()
     assert invoice.status == "open"
     assert Payment.objects.get().status == "declined"
+    # The card's number and security code are not written back into the page.
+    page = response.content.decode()
+    assert f'value="{number}"' not in page and f'value="{GOOD["cvc"]}"' not in page
 
 
 @pytest.mark.parametrize(
