@@ -113,6 +113,9 @@ def book(request):
                     "starts_at": starts_at,
                     "ends_at": starts_at + timedelta(minutes=chosen.duration_minutes),
                     "organization": organization,
+                    # Inside the cut-off already: once booked it cannot be cancelled online.
+                    "inside_cutoff": starts_at - timezone.now()
+                    < timedelta(hours=organization.cancellation_cutoff_hours),
                 },
             )
         try:

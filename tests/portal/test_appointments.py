@@ -183,6 +183,8 @@ def test_a_time_outside_the_hours_or_off_grid_is_refused(
 def test_choosing_a_time_shows_a_confirmation_and_books_nothing(
     client_http, organization, provider, hour_long, every_day_9_to_12
 ):
+    organization.cancellation_cutoff_hours = 2  # tomorrow's slot is outside it
+    organization.save()
     starts_at = tomorrow_at(10, organization)
     response = client_http.post(
         reverse("portal:appointments-book") + f"?type={hour_long.pk}",
@@ -196,6 +198,20 @@ def test_choosing_a_time_shows_a_confirmation_and_books_nothing(
     assert organization.time_zone in body
     assert f"up to {organization.cancellation_cutoff_hours} hour" in body
     assert 'name="confirm" value="yes"' in body
+
+
+def test_the_confirmation_warns_when_the_time_is_already_inside_the_cancellation_cutoff(
+    client_http, organization, provider, hour_long, every_day_9_to_12
+):
+    organization.cancellation_cutoff_hours = 72
+    organization.save()
+    response = client_http.post(
+        reverse("portal:appointments-book") + f"?type={hour_long.pk}",
+        {"type": hour_long.pk, "slot": slot_value(provider, tomorrow_at(10, organization))},
+    )
+    body = response.content.decode()
+    assert "less than 72 hours away, so once booked it cannot be cancelled online" in body
+    assert "You can cancel online up to" not in body
 
 
 def test_a_slot_with_someone_outside_the_practice_is_a_400(

@@ -95,3 +95,15 @@ def test_the_history_shows_a_preview_without_empty_values(provider_http, client_
     text = page.content.decode()
     assert "Portal previewed by a provider</strong></p>" in text
     assert "— → —" not in text
+
+
+def test_an_archived_clients_menu_offers_neither_preview_nor_the_login_switch(
+    provider_http, provider, client_record
+):
+    from clients.services import client_archive
+
+    client_archive(actor=provider, client=client_record)
+    page = provider_http.get(reverse("clients:detail", args=[client_record.pk])).content.decode()
+    assert reverse("portal_settings:preview", args=[client_record.pk]) not in page
+    assert reverse("clients:portal-login", args=[client_record.pk]) not in page
+    assert reverse("clients:restore", args=[client_record.pk]) in page
