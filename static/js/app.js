@@ -12,6 +12,22 @@
     }
   });
 
+  // After a full page load that answers an action, put focus where a reader should start: the
+  // page's message ("Thank you. Invoice #3 is paid."), else the form's own error, else the
+  // first field the server marked invalid.
+  document.addEventListener("DOMContentLoaded", function () {
+    var outcome =
+      document.querySelector("[data-focus-on-load]") ||
+      document.querySelector("main .errorlist.nonfield") ||
+      document.querySelector('main [aria-invalid="true"]');
+    if (outcome) {
+      if (!outcome.hasAttribute("tabindex") && !outcome.matches("input, select, textarea")) {
+        outcome.setAttribute("tabindex", "-1");
+      }
+      outcome.focus();
+    }
+  });
+
   // Escape closes an open menu (<details class="dropdown">) and returns focus to its button.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_client_books_and_pays_then_loses_appointments_when_the_provider_turns_them_off(new_page):
-    organization = OrganizationFactory(name="Harbor Wellness")
+    # A one-hour cut-off: the first open slot (at least an hour ahead) can be cancelled online.
+    organization = OrganizationFactory(name="Harbor Wellness", cancellation_cutoff_hours=1)
     provider = MembershipFactory(organization=organization).user
     client = ClientFactory(organization=organization)
     AppointmentType.objects.create(
