@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from clients.models import Organization
+from portal_settings.confirmations import describe
 from portal_settings.models import PortalSettings
 from portal_settings.resolver import BUILT_IN_SOURCE, PRACTICE_SOURCE
 from portal_settings.sections import SECTIONS
@@ -124,4 +125,4 @@ class SettingsInlineSaveMixin:
                 )
                 return
             if applied:
-                messages.info(request, f"Portal settings: {len(applied)} section(s) changed.")
+                messages.success(request, describe(applied, target=Target.of(form.instance)))

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,12 +19,13 @@ from clients.models import ClientGroup
 from clients.security import scoped_get_or_404
 from clients.selectors import client_get
 from clients.validators import parse_id
+from portal_settings.confirmations import describe
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
 from portal_settings.forms import SettingsInputError, parse_settings_post
 from portal_settings.models import Level
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
-from portal_settings.selectors import client_with_settings_get, settings_reach
+from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
     StaleSettingsError,
     portal_preview_start,
@@ -35,34 +35,6 @@ from portal_settings.targets import Target, with_settings
 
 HISTORY_PER_PAGE = 20
 REPORT_PER_PAGE = 50
-
-
-def describe(changes, *, target: Target | None = None) -> str:
-    """The confirmation: what changed, in the form's words, and whom a group's or the
-    practice's change reaches."""
-    reach = settings_reach(target=target, keys=[c.section.key for c in changes]) if target else {}
-    parts = []
-    for change in changes:
-        state = "allowed" if change.enabled else "not allowed"
-        if change.follows_default:
-            part = f"{change.section.label} is inherited again ({state})"
-        else:
-            part = f"{change.section.label} is now {state}"
-        if change.section.key in reach:
-            part += ": " + _reach_text(reach[change.section.key], target)
-        parts.append(part)
-    return "Saved. " + "; ".join(parts) + "."
-
-
-def _reach_text(reach, target: Target) -> str:
-    if target.level == Level.GROUP:
-        where, own = f"in {target.obj.name}", "with their own setting"
-    else:
-        where, own = "of the practice", "whose group or own setting decides"
-    text = f"affects the {reach.active} active client{pluralize(reach.active)} {where}"
-    if reach.decided_below:
-        text += f", except {reach.decided_below} {own}"
-    return text
 
 
 def _rows(target: Target):

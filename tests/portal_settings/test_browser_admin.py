@@ -38,7 +38,7 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     billing.select_option("off")
     block.get_by_label("Note").fill("Parents asked")
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.get_by_text("1 section(s) changed")).to_be_visible()
+    expect(page.get_by_text("is now not allowed: affects the")).to_be_visible()
     expect(_settings_block(page).get_by_text("Now: Set for this group: Off")).to_be_visible()
     entry = AuditEntry.objects.get()
     assert (entry.group, entry.section, entry.old_value, entry.new_value, entry.note) == (

@@ -1,0 +1,35 @@
+"""What a SAVE says it did, in the form's words: the same sentence in the app and the admin."""
+
+from django.template.defaultfilters import pluralize
+
+from portal_settings.models import Level
+from portal_settings.selectors import settings_reach
+from portal_settings.targets import Target
+
+
+def describe(changes, *, target: Target | None = None) -> str:
+    """The confirmation: what changed, in the form's words, and whom a group's or the
+    practice's change reaches."""
+    reach = settings_reach(target=target, keys=[c.section.key for c in changes]) if target else {}
+    parts = []
+    for change in changes:
+        state = "allowed" if change.enabled else "not allowed"
+        if change.follows_default:
+            part = f"{change.section.label} is inherited again ({state})"
+        else:
+            part = f"{change.section.label} is now {state}"
+        if change.section.key in reach:
+            part += ": " + _reach_text(reach[change.section.key], target)
+        parts.append(part)
+    return "Saved. " + "; ".join(parts) + "."
+
+
+def _reach_text(reach, target: Target) -> str:
+    if target.level == Level.GROUP:
+        where, own = f"in {target.obj.name}", "with their own setting"
+    else:
+        where, own = "of the practice", "whose group or own setting decides"
+    text = f"affects the {reach.active} active client{pluralize(reach.active)} {where}"
+    if reach.decided_below:
+        text += f", except {reach.decided_below} {own}"
+    return text
