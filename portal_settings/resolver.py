@@ -49,9 +49,12 @@ class Resolution:
 
 
 def trail_value_label(level: str, value: str) -> str:
-    """An audit trail value ("on", "off", "default") of a change at `level`, in the same words."""
+    """An audit trail value ("on", "off", "default:<what was inherited>", or "default" in rows
+    written before the inherited value was kept) of a change at `level`, in the same words."""
     if value in ("on", "off"):
         return f"{OWN_SOURCE[level]}: {ON_OFF[value == 'on']}"
+    if value.startswith("default:"):
+        return value.removeprefix("default:")
     if value == "default":
         if level == Level.ORGANIZATION:
             return f"{BUILT_IN_SOURCE}: {ON_OFF[BUILT_IN_DEFAULT]}"

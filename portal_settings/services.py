@@ -10,11 +10,15 @@ from portal_settings.models import PortalSettings
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target
 
+INHERITED_PREFIX = "default:"
 
-def explicit_label(value: bool | None) -> str:
-    """How an explicit value at one level is written in the audit trail."""
+
+def explicit_label(value: bool | None, inherited=None) -> str:
+    """How an explicit value at one level is written in the audit trail: "on", "off", or, for
+    no value of its own, "default:" and what it inherited at that moment ("default:Inherited
+    from Teens: Off"), so the History can say it later, whatever changed since."""
     if value is None:
-        return "default"
+        return INHERITED_PREFIX + inherited.label if inherited is not None else "default"
     return "on" if value else "off"
 
 
@@ -86,8 +90,8 @@ def portal_settings_update(
                 organization=current.organization,
                 action=AuditEntry.Action.SETTING_CHANGED,
                 section=change.section.key,
-                old_value=explicit_label(change.old),
-                new_value=explicit_label(change.new),
+                old_value=explicit_label(change.old, inherited[change.section.key]),
+                new_value=explicit_label(change.new, inherited[change.section.key]),
                 note=note.strip(),
                 **current.audit_target,
             )

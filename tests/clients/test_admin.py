@@ -120,7 +120,7 @@ def test_group_settings_inline_saves_through_the_service(superuser, group):
     assert (entry.level, entry.section, entry.old_value, entry.new_value, entry.note) == (
         "group",
         "billing",
-        "default",
+        "default:Inherited from practice: On",
         "off",
         "From the admin",
     )

@@ -15,7 +15,7 @@ from tests.factories import ClientFactory, MembershipFactory
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
-UTC = dt.UTC
+UTC = dt.timezone.utc
 
 
 @pytest.fixture

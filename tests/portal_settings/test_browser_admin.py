@@ -44,7 +44,7 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     assert (entry.group, entry.section, entry.old_value, entry.new_value, entry.note) == (
         group,
         "billing",
-        "default",
+        "default:Inherited from practice: On",
         "off",
         "Parents asked",
     )

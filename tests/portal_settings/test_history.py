@@ -12,7 +12,7 @@ from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
-UTC = datetime.UTC
+UTC = datetime.timezone.utc
 
 
 def _entries(client_record, count, *, start):
@@ -63,3 +63,19 @@ def test_history_and_the_admin_show_times_in_the_practice_time_zone(
     assert "Jan 15, 2026, 10:00 AM EST" in body
     # The same words as the History and the settings pages.
     assert "Set for this client: Off" in body
+
+
+def test_the_history_says_what_was_inherited_at_the_time(provider, provider_http, client_record):
+    """Fresh-eyes finding: History read "Inherited → Set for this client: Off"."""
+    from portal_settings.services import portal_settings_update
+    from portal_settings.targets import Target
+
+    target = Target.of(client_record).reload()
+    portal_settings_update(
+        actor=provider,
+        target=target,
+        changes={"billing": False},
+        shown_version=target.version_token(),
+    )
+    page = provider_http.get(reverse("portal_settings:client", args=[client_record.pk]))
+    assert "Inherited from practice: On → Set for this client: Off" in page.content.decode()

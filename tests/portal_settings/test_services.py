@@ -39,7 +39,15 @@ def test_a_change_writes_one_row_and_one_audit_entry(provider, client_record):
         entry.old_value,
         entry.new_value,
         entry.note,
-    ) == (provider, "client", client_record, "billing", "default", "off", "Parent's request")
+    ) == (
+        provider,
+        "client",
+        client_record,
+        "billing",
+        "default:Inherited from practice: On",  # what it inherited then, kept for the History
+        "off",
+        "Parent's request",
+    )
     assert entry.created_at.utcoffset().total_seconds() == 0
 
 
@@ -53,7 +61,8 @@ def test_choosing_the_inherited_value_removes_the_override(provider, client_reco
     assert own(client_record) == {}
     assert applied[0].follows_default and applied[0].enabled is False
     assert (
-        AuditEntry.objects.filter(client=client_record).order_by("pk").last().new_value == "default"
+        AuditEntry.objects.filter(client=client_record).order_by("pk").last().new_value
+        == f"default:Inherited from {group.name}: Off"
     )
 
 

@@ -81,7 +81,7 @@ def test_saving_through_htmx_swaps_the_panel_with_a_confirmation(provider_http, 
     new_version = Target.of(client_record).reload().version_token()
     assert new_version != page.context["version"]
     assert f'name="version" value="{new_version}"' in body
-    assert "Inherited → Set for this client: Off" in body
+    assert "Inherited from practice: On → Set for this client: Off" in body
 
 
 def test_use_default_removes_the_clients_own_setting(provider_http, client_record, group):

@@ -60,7 +60,7 @@ def _bookable(organization):
     zone = zoneinfo.ZoneInfo(organization.time_zone)
     day = timezone.localdate(timezone=zone) + dt.timedelta(days=1)
     starts = dt.datetime.combine(day, dt.time(10), tzinfo=zone)
-    return provider, kind, f"{provider.pk}|{starts.astimezone(dt.UTC).isoformat()}"
+    return provider, kind, f"{provider.pk}|{starts.astimezone(dt.timezone.utc).isoformat()}"
 
 
 def _book(http, kind, slot):
