@@ -67,3 +67,19 @@ class PortalSettingsFactory(DjangoModelFactory):
         model = PortalSettings
 
     values = factory.Dict({})
+
+
+def weekly_hours(*, organization, provider, start=9, end=12):
+    """The provider open for booking every day of the week, from `start` to `end` o'clock."""
+    import datetime as dt
+
+    from portal.appointments.models import Availability
+
+    for weekday in range(7):
+        Availability.objects.create(
+            organization=organization,
+            provider=provider,
+            weekday=weekday,
+            start_time=dt.time(start),
+            end_time=dt.time(end),
+        )

@@ -9,7 +9,7 @@ from portal.appointments.models import Appointment, AppointmentType, Availabilit
 from portal.appointments.services import SlotTaken, appointment_book
 from portal.appointments.slots import open_slots
 from tests.concurrency import requires_postgres, run_concurrently
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, weekly_hours
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,7 @@ def hour_long(organization):
 
 @pytest.fixture
 def every_day_9_to_12(organization, provider):
-    for weekday in range(7):
-        Availability.objects.create(
-            organization=organization,
-            provider=provider,
-            weekday=weekday,
-            start_time=dt.time(9),
-            end_time=dt.time(12),
-        )
+    weekly_hours(organization=organization, provider=provider)
 
 
 def tomorrow_at(hour, organization):

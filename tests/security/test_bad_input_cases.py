@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from clients.models import Organization
-from portal.appointments.models import Appointment, AppointmentType, Availability
+from portal.appointments.models import Appointment, AppointmentType
 from portal.billing.models import Invoice
 from portal_settings.models import PortalSettings
+from tests.factories import weekly_hours
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def hour_long(organization, provider):
-    for weekday in range(7):
-        Availability.objects.create(
-            organization=organization,
-            provider=provider,
-            weekday=weekday,
-            start_time=dt.time(9),
-            end_time=dt.time(12),
-        )
+    weekly_hours(organization=organization, provider=provider)
     return AppointmentType.objects.create(
         organization=organization, name="Consultation", duration_minutes=60
     )

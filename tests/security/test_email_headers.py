@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Organization, User
-from portal.appointments.models import Appointment, AppointmentType, Availability
-from tests.factories import ClientFactory, MembershipFactory, PracticeAdminFactory
+from portal.appointments.models import Appointment, AppointmentType
+from tests.factories import ClientFactory, MembershipFactory, PracticeAdminFactory, weekly_hours
 from tests.helpers import signed_in
 
 BREAKS = ["\n", "\r", "\r\n", "\u2028", "\x85"]
@@ -46,14 +46,7 @@ def test_the_client_form_refuses_a_name_with_a_line_break(organization):
 
 def _bookable(organization):
     provider = MembershipFactory(organization=organization).user
-    for weekday in range(7):
-        Availability.objects.create(
-            organization=organization,
-            provider=provider,
-            weekday=weekday,
-            start_time=dt.time(9),
-            end_time=dt.time(12),
-        )
+    weekly_hours(organization=organization, provider=provider)
     kind = AppointmentType.objects.create(
         organization=organization, name="Consultation", duration_minutes=60
     )
