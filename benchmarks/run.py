@@ -30,9 +30,17 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 sys.path.insert(0, str(ROOT))
 
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (several helpers may bench on one machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 SERVERS = {
-    "bare": ("benchmarks.bare.settings", 8800),
-    "app": ("benchmarks.settings", 8801),
+    "bare": ("benchmarks.bare.settings", free_port()),
+    "app": ("benchmarks.settings", free_port()),
 }
 DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
