@@ -1,7 +1,7 @@
 """`make bench`: every portal page, the provider's settings page and SAVE, as ratios to a bare
 Django view measured in the same run.
 
-Serves two gunicorn servers (2 sync workers each) on loopback: the ceiling
+Serves two gunicorn servers (2 sync workers each, BENCH_WORKERS) on loopback: the ceiling
 (`benchmarks.bare.settings`: what `django-admin startproject` gives, one view answering
 "Hello") and the app (`benchmarks.settings`: the app as deployed, DEBUG off, PostgreSQL and
 Redis). Signs in a client and a provider over HTTP, drives load with wrk from a second process,
@@ -45,6 +45,8 @@ SERVERS = {
 DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+# Sync workers per server, the same for the ceiling and the app.
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 # The goals (shared/ARCHITECTURE.md): a page's requests/s against the ceiling's.
 GOALS = {"home": 0.30, "section": 0.25, "settings": 0.15}
 
@@ -74,7 +76,7 @@ def start_server(settings_module, port):
             "gunicorn",
             "config.wsgi",
             "--workers",
-            "2",
+            str(WORKERS),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -322,7 +324,7 @@ def main():
     print()
     print(f"Machine: {machine()}.")
     print(
-        f"gunicorn 2 sync workers per server; wrk 2 threads, {CONNECTIONS} connections, "
+        f"gunicorn {WORKERS} sync workers per server; wrk 2 threads, {CONNECTIONS} connections, "
         f"{DURATION} s per run, {ROUNDS} interleaved rounds; the ratio is the median of each "
         "round's requests/s over the ceiling's in the same round.\n"
     )
