@@ -10,7 +10,6 @@ hold still). The gap between the app and the ceiling per party says where to loo
 Same environment as `make bench` (DATABASE_URL, REDIS_URL).
 """
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -23,61 +22,30 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 SECONDS = int(os.environ.get("SPLIT_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("SPLIT_CONNECTIONS", "4"))
 THREADS = min(2, CONNECTIONS)
-TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_of(pid: int) -> float:
-    """Seconds of CPU (user + system) a process and its waited-for children used so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return sum(int(fields[i]) for i in (11, 12)) / TICK  # utime, stime
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        with contextlib.suppress(OSError):
-            found += [int(p) for p in (task / "children").read_text().split()]
-    return found
-
-
-def backends(database: str) -> list[int]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [database],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def redis_pid() -> list[int]:
+def redis_pids() -> list[int]:
     out = subprocess.run(["pidof", "redis-server"], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
 
 
-def split(url: str, cookie: str, server, database: str) -> dict:
+def split(url: str, cookie: str, server) -> dict:
     from benchmarks import run
 
     # Warm up, which also opens the workers' database connections.
     run.wrk(url, cookie, duration=1, connections=CONNECTIONS, threads=THREADS)
-    workers = children(server.pid)
     parties = {
-        "gunicorn workers": workers,
-        "PostgreSQL backends": backends(database),
-        "Redis": redis_pid(),
+        "gunicorn workers": run.workers_of(server),
+        "PostgreSQL backends": run.postgres_backends(),
+        "Redis": redis_pids(),
     }
-    before = {name: sum(map(cpu_of, pids)) for name, pids in parties.items()}
+    before = {name: sum(map(run.cpu_of, pids)) for name, pids in parties.items()}
     wrk_before = os.times()
     result = run.wrk(url, cookie, duration=SECONDS, connections=CONNECTIONS, threads=THREADS)
     wrk_after = os.times()
-    after = {name: sum(map(cpu_of, pids)) for name, pids in parties.items()}
-    # PostgreSQL backends that started during the run (a connection per request) are gone
-    # before we can read them: count them as what they are, connections opened.
-    new_backends = set(backends(database)) - set(parties["PostgreSQL backends"])
+    after = {name: sum(map(run.cpu_of, pids)) for name, pids in parties.items()}
+    # Backends that started during the run mean connections opened while serving it.
+    new_backends = set(run.postgres_backends()) - set(parties["PostgreSQL backends"])
     requests = result["requests"]
     costs = {name: (after[name] - before[name]) * 1000 / requests for name in parties}
     costs["wrk"] = (
@@ -100,12 +68,9 @@ def main():
     import django
 
     django.setup()
-    from django.conf import settings
-
     from benchmarks import dataset, run
 
     data = dataset.build()
-    database = settings.DATABASES["default"]["NAME"]
     only = [a.lower() for a in sys.argv[1:]]
     servers = {name: run.start_server(module, port) for name, (module, port) in run.SERVERS.items()}
     app_port = run.SERVERS["app"][1]
@@ -133,7 +98,7 @@ def main():
         for name, (server, url, cookie) in pages.items():
             if only and name != "ceiling" and not any(o in name.lower() for o in only):
                 continue
-            r = split(url, cookie, server, database)
+            r = split(url, cookie, server)
             c = r["costs"]
             print(
                 f"| {name} | {r['rps']:,.0f} | {c['gunicorn workers']:.2f} "
