@@ -117,13 +117,13 @@ def measure(app, path, cookie):
 
 
 def main():
-    import django
+    from benchmarks import run
 
-    django.setup()
+    run.setup_django()  # PostgreSQL only, as make bench
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
 
-    from benchmarks import dataset, run
+    from benchmarks import dataset
 
     data = dataset.build()
     connection.close()
