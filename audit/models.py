@@ -56,6 +56,8 @@ class AuditEntry(AppendOnlyModel):
         PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
         SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"
+        FAMILY_MEMBER_ADDED = "family_added", "Family member added"
+        FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

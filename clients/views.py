@@ -91,7 +91,7 @@ def client_detail(request, pk):
     context = {
         "client": client,
         "active_tab": "overview",
-        "invitation": client.invitations.first(),
+        "invitation": client.invitations.own().first(),
     }
     return render(request, "clients/client_detail.html", context)
 
@@ -105,6 +105,7 @@ def client_edit(request, pk):
         "last_name": client.user.last_name,
         "email": client.user.email,
         "group": client.group,
+        "date_of_birth": client.date_of_birth,
     }
     form = ClientForm(request.POST or None, initial=initial, organization=request.organization)
     if request.method == "POST" and form.is_valid():

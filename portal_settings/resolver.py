@@ -264,3 +264,23 @@ def organization_defaults(organization_ids: Iterable[int]) -> dict[int, dict]:
             "organization_id", "values"
         )
     )
+
+
+# --- Family members -------------------------------------------------------------------------
+
+# Until family members have their own settings chain (issue 12's levels first), what a family
+# member may use is this built-in: the sections private to the client (their journal, their
+# documents) are off, the rest on. One function (effective_settings_for_family_link) answers
+# for enforcement, the tabs and the home page, so the chain replaces only it.
+FAMILY_BUILT_IN = {"journal": False, "documents": False}
+FAMILY_BUILT_IN_SOURCE = "Built-in default for family members"
+
+
+def effective_settings_for_family_link(*, link) -> EffectiveSettings:
+    """What a family member may use in their client's portal: no query."""
+    return EffectiveSettings(
+        Resolution(
+            section, FAMILY_BUILT_IN.get(section.key, True), BUILT_IN, FAMILY_BUILT_IN_SOURCE
+        )
+        for section in SECTIONS
+    )
