@@ -8,77 +8,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0005_practice_booking_rules'),
+        ("clients", "0005_practice_booking_rules"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FamilyLink',
+            name="FamilyLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(choices=[('parent', 'Parent'), ('guardian', 'Guardian'), ('partner', 'Spouse/partner'), ('other', 'Other')], max_length=16)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('paused', 'Paused'), ('suspended', 'Suspended'), ('removed', 'Removed')], default='active', max_length=16)),
-                ('suspended_because', models.CharField(blank=True, choices=[('', '—'), ('archived', 'Client archived'), ('adult', 'Client became an adult')], default='', max_length=16)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("parent", "Parent"),
+                            ("guardian", "Guardian"),
+                            ("partner", "Spouse/partner"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("suspended", "Suspended"),
+                            ("removed", "Removed"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "suspended_because",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("archived", "Client archived"),
+                            ("adult", "Client became an adult"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'family member',
-                'ordering': ['client', 'user__last_name', 'user__first_name', 'pk'],
+                "verbose_name": "family member",
+                "ordering": ["client", "user__last_name", "user__first_name", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='client',
-            name='date_of_birth',
+            model_name="client",
+            name="date_of_birth",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='adult_age',
-            field=models.PositiveSmallIntegerField(default=18, help_text='When a client reaches this age, the family access of their parents and guardians is suspended and you are asked to review it.', validators=[django.core.validators.MinValueValidator(16, message='Between 16 and 21 years.'), django.core.validators.MaxValueValidator(21, message='Between 16 and 21 years.')], verbose_name='age of adulthood'),
+            model_name="organization",
+            name="adult_age",
+            field=models.PositiveSmallIntegerField(
+                default=18,
+                help_text="When a client reaches this age, the family access of their parents and guardians is suspended and you are asked to review it.",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        16, message="Between 16 and 21 years."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        21, message="Between 16 and 21 years."
+                    ),
+                ],
+                verbose_name="age of adulthood",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('adult_age__range', (16, 21))), name='organization_adult_age_in_range'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("adult_age__range", (16, 21))),
+                name="organization_adult_age_in_range",
+            ),
         ),
         migrations.AddField(
-            model_name='familylink',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='family_links', to='clients.client'),
+            model_name="familylink",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="family_links",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='familylink',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="familylink",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='familylink',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='family_links', to='clients.organization'),
+            model_name="familylink",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="family_links",
+                to="clients.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='familylink',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='family_links', to=settings.AUTH_USER_MODEL),
+            model_name="familylink",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="family_links",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='family_link',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='clients.familylink'),
+            model_name="invitation",
+            name="family_link",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invitations",
+                to="clients.familylink",
+            ),
         ),
         migrations.AddIndex(
-            model_name='familylink',
-            index=models.Index(fields=['user', 'status'], name='clients_fam_user_id_487cd5_idx'),
+            model_name="familylink",
+            index=models.Index(fields=["user", "status"], name="clients_fam_user_id_487cd5_idx"),
         ),
         migrations.AddConstraint(
-            model_name='familylink',
-            constraint=models.UniqueConstraint(fields=('client', 'user'), name='familylink_one_per_person_and_client', violation_error_message='This person is already a family member of this client.'),
+            model_name="familylink",
+            constraint=models.UniqueConstraint(
+                fields=("client", "user"),
+                name="familylink_one_per_person_and_client",
+                violation_error_message="This person is already a family member of this client.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familylink',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'suspended'), ('suspended_because', ''), _connector='OR'), name='familylink_reason_only_when_suspended'),
+            model_name="familylink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "suspended"), ("suspended_because", ""), _connector="OR"
+                ),
+                name="familylink_reason_only_when_suspended",
+            ),
         ),
     ]
