@@ -120,6 +120,8 @@ class ClientForm(forms.Form):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
+        if not str(self.data.get(self.add_prefix("date_of_birth"), "")).isascii():
+            raise forms.ValidationError("Enter a date of birth as YYYY-MM-DD.")
         if born is not None and not (date(1900, 1, 1) <= born <= timezone.localdate()):
             raise forms.ValidationError("Enter a date of birth between 1900 and today.")
         return born
