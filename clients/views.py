@@ -17,6 +17,7 @@ from clients.forms import (
     RosterSearchForm,
     apply_validation_error,
 )
+from clients.models import FamilyLink
 
 CLIENTS_PER_PAGE = 25
 
@@ -92,6 +93,10 @@ def client_detail(request, pk):
         "client": client,
         "active_tab": "overview",
         "invitation": client.invitations.own().first(),
+        # Who has family access, and any handover at adulthood waiting for a decision.
+        "family_links": list(
+            client.family_links.exclude(status=FamilyLink.Status.REMOVED).select_related("user")
+        ),
     }
     return render(request, "clients/client_detail.html", context)
 

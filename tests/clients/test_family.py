@@ -443,6 +443,11 @@ def test_the_provider_reviews_and_a_resumed_parent_is_not_handed_over_again(
     services.family_links_hand_over()
     page = provider_http.get(reverse("clients:family", args=[teen_link.client_id]))
     assert b"reached the age of adulthood" in page.content
+    profile = provider_http.get(reverse("clients:detail", args=[teen_link.client_id]))
+    assert b"To review:" in profile.content
+    history = provider_http.get(reverse("portal_settings:client", args=[teen_link.client_id]))
+    assert "Family access changed" in history.content.decode()
+    assert "reached 18" in history.content.decode()
     assert change(provider_http, teen_link, "resume").status_code == 302
     teen_link.refresh_from_db()
     assert teen_link.status == "active" and teen_link.reviewed_at is not None
@@ -458,6 +463,8 @@ def test_a_provider_can_keep_it_suspended(teen_link, provider_http, monkeypatch)
     change(provider_http, teen_link, "review")
     teen_link.refresh_from_db()
     assert teen_link.status == "suspended" and not teen_link.needs_review
+    profile = provider_http.get(reverse("clients:detail", args=[teen_link.client_id]))
+    assert b"To review:" not in profile.content
 
 
 @pytest.mark.parametrize(
