@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import selectors, services
-from clients.access import provider_required
+from clients.access import home_url_for, provider_required
 from clients.family import ACTING_LINK_SESSION_KEY, acting_links
 from clients.forms import FamilyMemberForm, apply_validation_error
 from clients.models import Client, FamilyLink
@@ -134,6 +134,9 @@ def family_choose(request):
     if not links and own is not None:
         request.session.pop(ACTING_LINK_SESSION_KEY, None)
         return redirect("portal:home")
+    if not links and not user.family_links.exists():
+        # Providers and staff have their own app.
+        return redirect(home_url_for(user))
     return _chooser(request, links, own)
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -464,7 +464,15 @@ def family_member_add(
     # Added knowingly for an adult: the handover at adulthood has nothing left to ask.
     reviewed_at = now if client.date_of_birth and client.is_adult_on(timezone.localdate()) else None
     if user is None:
-        user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+        try:
+            with transaction.atomic():  # a savepoint: the same address added at this moment
+                user = User.objects.create_user(
+                    email=email, first_name=first_name, last_name=last_name
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"email": "This address was added a moment ago. Please try again."}
+            ) from exc
         link = None
     else:
         link = FamilyLink.objects.select_for_update().filter(client=client, user=user).first()

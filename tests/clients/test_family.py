@@ -529,3 +529,7 @@ def test_staff_see_and_pause_only_their_practices_family_links(
     foreign.refresh_from_db()
     assert (link.status, foreign.status) == ("paused", "active")
     assert AuditEntry.objects.filter(action=AuditEntry.Action.FAMILY_ACCESS_CHANGED).count() == 1
+
+
+def test_a_provider_opening_the_chooser_goes_to_their_own_app(provider_http):
+    assert provider_http.get(reverse("accounts:family")).url == reverse("clients:list")
