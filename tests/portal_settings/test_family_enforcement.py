@@ -15,8 +15,8 @@ from tests.portal_settings.test_enforcement import METHODS, concrete, portal_rou
 
 pytestmark = pytest.mark.django_db
 
-OFF_FOR_FAMILY = [s for s in SECTIONS if FAMILY_BUILT_IN.get(s.key) is False]
-ON_FOR_FAMILY = [s for s in SECTIONS if FAMILY_BUILT_IN.get(s.key, True)]
+OFF_FOR_FAMILY = [s for s in SECTIONS if FAMILY_BUILT_IN.get(s.key) == "off"]
+ON_FOR_FAMILY = [s for s in SECTIONS if FAMILY_BUILT_IN.get(s.key, "full") != "off"]
 
 
 def test_the_built_in_keeps_the_clients_private_sections_off():
@@ -60,4 +60,4 @@ def test_the_family_members_tabs_are_their_own(parent_http):
     page = parent_http.get(reverse("portal:home")).content.decode()
     for section in SECTIONS:
         link = f'href="{reverse("portal:home")}{section.slug}/"'
-        assert (link in page) == FAMILY_BUILT_IN.get(section.key, True), section.key
+        assert (link in page) == (FAMILY_BUILT_IN.get(section.key, "full") != "off"), section.key
