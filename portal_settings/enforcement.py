@@ -29,7 +29,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from clients.access import home_url_for, membership_of
 from clients.family import (
     ACTING_LINK_SESSION_KEY,
-    acting_link_queryset,
     family_ended_notice,
     link_in_force,
 )
@@ -44,6 +43,7 @@ from portal_settings.resolver import (
     clients_with_settings,
     effective_settings_for_client,
     effective_settings_for_family_link,
+    family_link_with_settings_for_user,
 )
 from portal_settings.sections import ALWAYS_AVAILABLE, BY_KEY
 
@@ -193,12 +193,13 @@ class PortalAccessMiddleware:
 
     def _as_family_member(self, request, view_func, link_id):
         """A family member acting for a client: the link chosen in the session, loaded again
-        with the client in one query and refused unless still in force. A paused, removed or
-        suspended link, an archived client, or a client who has just come of age (for a
-        parent or guardian) ends the session here, whatever signed it in."""
+        with the client and the family chain's settings in one query (the same three queries
+        per request as a client's: session, user, this) and refused unless still in force.
+        A paused, removed or suspended link, an archived client, or a client who has just come
+        of age (for a parent or guardian) ends the session here, whatever signed it in."""
         user = request.user
         try:
-            link = acting_link_queryset(user, link_id).first()
+            link = family_link_with_settings_for_user(user, link_id)
             if link is not None and link_in_force(link):
                 today = timezone.localdate(timezone=ZoneInfo(link.organization.time_zone))
                 if family_link_is_due_for_handover(link, today):
