@@ -23,6 +23,7 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.phone import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def test_a_parent_pays_a_teens_bill_and_is_signed_out_when_paused(new_page, mail
     organization = OrganizationFactory(name="Harbor Wellness", contact_email="desk@harbor.test")
     provider = MembershipFactory(organization=organization).user
     teens = ClientGroupFactory(organization=organization, name="Teens")
-    PortalSettings.objects.create(group=teens, values={"billing": False, "packages": False})
+    PortalSettings.objects.create(group=teens, values={"billing": "off", "packages": "off"})
     casey = ClientFactory(
         organization=organization,
         group=teens,
@@ -62,6 +63,17 @@ def test_a_parent_pays_a_teens_bill_and_is_signed_out_when_paused(new_page, mail
     expect(desk.get_by_role("status")).to_contain_text("Jordan Client has family access")
     assert_accessible_at_both_widths(desk, screenshot="family-provider")
 
+    # ... and sets the parent's own sections: Programs off for them.
+    desk.get_by_role("link", name="Client Portal Settings for Jordan Client").click()
+    expect(desk.get_by_role("heading", name="Client Portal Settings")).to_be_visible()
+    expect(desk.get_by_text("Jordan Client, parent of Casey Client")).to_be_visible()
+    programs = desk.get_by_role("group", name="View and complete programs")
+    programs.get_by_role("radio", name="Off", exact=True).check()
+    desk.get_by_label("Note").fill("Casey does programs alone")
+    desk.get_by_role("button", name="SAVE").click()
+    expect(desk.get_by_role("status")).to_contain_text("View and complete programs: Full → Off")
+    assert_accessible_at_both_widths(desk, screenshot="family-settings")
+
     # The parent accepts the invitation and lands in Casey's portal, under the banner.
     link_path = re.search(r"https?://[^/\s]+(/accounts/invitation/[^/\s]+/)", mailoutbox[0].body)
     parent = new_page(width=390, height=844)
@@ -70,6 +82,10 @@ def test_a_parent_pays_a_teens_bill_and_is_signed_out_when_paused(new_page, mail
     parent.get_by_label("New password confirmation:").fill(NEW_PASSWORD)
     parent.get_by_role("button", name="Set password and enter the portal").click()
     expect(parent.get_by_text("Viewing Casey Client's portal as parent.")).to_be_visible()
+    open_menu(parent)  # at 390 px the tabs sit behind the Menu button
+    parent_tabs = parent.get_by_role("navigation", name="Client Portal sections")
+    expect(parent_tabs.get_by_role("link", name="Billing")).to_be_visible()
+    expect(parent_tabs.get_by_role("link", name="Programs")).to_have_count(0)
     assert_accessible_at_both_widths(parent, screenshot="family-portal")
 
     # The teen, signed in at the same time, has no Billing tab.
