@@ -126,3 +126,15 @@ def test_the_demo_parent_pays_caseys_bills_but_not_reads_her_journal():
     teen = signed_in(casey.user)
     assert teen.get(reverse("portal:billing")).status_code == 403
     assert teen.get(reverse("portal:packages")).status_code == 403
+
+
+def test_the_demo_has_a_client_whose_bills_are_view_only(capsys):
+    from tests.helpers import signed_in
+
+    call_command("seed_demo")
+    assert "ana.lopez@demo.test -> Client Portal, bills View only" in capsys.readouterr().out
+    ana = Client.objects.get(user__email="ana.lopez@demo.test")
+    assert PortalSettings.objects.get(client=ana).values == {"journal": "off", "billing": "view"}
+    invoice = Invoice.objects.get(client=ana, status=Invoice.Status.OPEN)
+    body = signed_in(ana.user).get(invoice.get_portal_url()).content.decode()
+    assert invoice.label in body and 'name="number"' not in body
