@@ -287,8 +287,8 @@ def test_the_client_sees_who_has_family_access_on_their_profile(client_http, lin
 
 
 def test_query_counts_of_a_family_members_portal_pages(parent_http, django_assert_num_queries):
-    # the session, the user, and the link with its client, practice and group (the family
-    # settings are built in until the family chain lands): the same three as a client's page
+    # the session, the user, and the link with its client, practice, group and the family
+    # chain's three levels: the same three as a client's page
     with django_assert_num_queries(3):
         assert parent_http.get(reverse("portal:profile")).status_code == 200
     with django_assert_num_queries(4):  # the same three and the client's goals

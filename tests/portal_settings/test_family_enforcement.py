@@ -1,6 +1,6 @@
 """Enforcement with a family member acting: the same deny-by-default middleware, with the
-family member's own settings (built in until the family chain lands: journal and documents
-off, the rest on), for every portal URL and method."""
+family member's own settings (their chain; with nothing set, the built-in: journal and
+documents Off, the rest Full), for every portal URL and method."""
 
 import pytest
 from django.urls import reverse
@@ -61,3 +61,22 @@ def test_the_family_members_tabs_are_their_own(parent_http):
     for section in SECTIONS:
         link = f'href="{reverse("portal:home")}{section.slug}/"'
         assert (link in page) == (FAMILY_BUILT_IN.get(section.key, "full") != "off"), section.key
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.key)
+def test_every_url_of_a_section_the_family_member_has_off_is_refused_and_on_is_served(
+    section, parent_http, client_record
+):
+    from portal_settings.models import PortalSettings
+
+    link = client_record.family_links.get()
+    PortalSettings.objects.create(family_link=link, values={section.key: "off"})
+    routes = [r for r in portal_routes() if section_tag(r.callback) == section.key]
+    for route in routes:
+        for method in METHODS:
+            response = getattr(parent_http, method)(concrete(route))
+            assert response.status_code == 403, (route.route, method, response.status_code)
+    PortalSettings.objects.filter(family_link=link).update(values={section.key: "full"})
+    assert parent_http.get(reverse(f"portal:{section.key}")).status_code == 200
+    # and the client's own portal never followed the family member's value
+    assert signed_in(client_record.user).get(reverse(f"portal:{section.key}")).status_code == 200
