@@ -216,6 +216,8 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
         if client is not None and "email" in form.changed_data:
             # What was sent to the old address stops working, as when the app changes it.
             services.client_links_revoke(client=client)
+        elif change and "email" in form.changed_data and obj.family_links.exists():
+            services.family_member_links_revoke(user=obj)
 
 
 @admin.register(Organization)

@@ -522,6 +522,15 @@ def family_member_add(
     return link
 
 
+@transaction.atomic
+def family_member_links_revoke(*, user: User) -> None:
+    """A family member's email changed (in the admin): their open invitations and reset links
+    stop working."""
+    Invitation.objects.usable().filter(family_link__user=user).update(revoked_at=timezone.now())
+    user.credentials_revoked_at = timezone.now()
+    user.save(update_fields=["credentials_revoked_at"])
+
+
 def _end_family_sessions(user: User) -> None:
     """Every session of the person ends at its next request (the session's auth hash includes
     credentials_revoked_at), and stays ended if access comes back."""

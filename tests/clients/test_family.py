@@ -533,3 +533,42 @@ def test_staff_see_and_pause_only_their_practices_family_links(
 
 def test_a_provider_opening_the_chooser_goes_to_their_own_app(provider_http):
     assert provider_http.get(reverse("accounts:family")).url == reverse("clients:list")
+
+
+def test_a_paused_family_members_invitation_link_no_longer_works(
+    client, provider_http, client_record, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add_family(provider_http, client_record)
+    path = invitation_path(mailoutbox[0])
+    change(provider_http, FamilyLink.objects.get(), "pause")
+    assert client.get(path).status_code == 410
+    response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 410
+    assert not FamilyLink.objects.get().user.has_usable_password()
+
+
+def test_an_email_change_in_the_admin_revokes_a_family_members_invitation(
+    provider_http, client_record, mailoutbox, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add_family(provider_http, client_record)
+    path = invitation_path(mailoutbox[0])
+    person = FamilyLink.objects.get().user
+    root = signed_in(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:clients_user_change", args=[person.pk])
+    response = root.post(
+        url,
+        {
+            "email": "jordan.new@example.test",
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "is_active": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.get(path).status_code == 410
