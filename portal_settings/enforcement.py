@@ -201,7 +201,7 @@ class PortalAccessMiddleware:
         try:
             link = family_link_with_settings_for_user(user, link_id)
             if link is not None and link_in_force(link):
-                today = timezone.localdate(timezone=ZoneInfo(link.organization.time_zone))
+                today = timezone.localdate(timezone=ZoneInfo(link.client.organization.time_zone))
                 if family_link_is_due_for_handover(link, today):
                     family_link_hand_over(link=link)
                     link = None
@@ -218,10 +218,11 @@ class PortalAccessMiddleware:
             if request.htmx:
                 return HttpResponseClientRedirect(reverse("accounts:login"))
             return redirect_to_login(request.get_full_path())
+        link.user = user  # the same person, already loaded: link.name makes no query
         request.client = link.client
         request.family_link = link
         request.portal_preview = False
-        activate_practice_timezone(link.organization)
+        activate_practice_timezone(link.client.organization)
         return self._enforce(request, view_func, log=True)
 
     def _enforce(self, request, view_func, *, log: bool):

@@ -327,11 +327,21 @@ def organization_defaults(organization_ids: Iterable[int]) -> dict[int, dict]:
 FAMILY_BUILT_IN: Mapping[str, Access] = {"journal": Access.OFF, "documents": Access.OFF}
 
 
-def _family_link_levels() -> dict:
+def _family_link_levels(*, values_only: bool = False) -> dict:
     return {
-        **_level("own", family_link=OuterRef("pk")),
-        **_level("group", column="family_values", group=OuterRef("client__group_id")),
-        **_level("practice", column="family_values", organization=OuterRef("organization_id")),
+        **_level("own", values_only=values_only, family_link=OuterRef("pk")),
+        **_level(
+            "group",
+            values_only=values_only,
+            column="family_values",
+            group=OuterRef("client__group_id"),
+        ),
+        **_level(
+            "practice",
+            values_only=values_only,
+            column="family_values",
+            organization=OuterRef("organization_id"),
+        ),
     }
 
 
@@ -344,9 +354,16 @@ def family_links_with_settings() -> QuerySet:
 
 
 def family_link_with_settings_for_user(user, link_id) -> FamilyLink | None:
-    """The link a family member chose, of this user only, with their client and the family
-    chain's explicit values, in one ordinary query; None if it is not theirs."""
-    return family_links_with_settings().filter(pk=link_id, user_id=user.pk).first()
+    """The link a family member chose, of this user only, with their client (practice, group,
+    user) and the family chain's explicit values, in one ordinary query; None if it is not
+    theirs. The person is the signed-in user, already loaded: not joined again."""
+    return (
+        FamilyLink.objects.select_related("client__organization", "client__group", "client__user")
+        .annotate(**_family_link_levels(values_only=True))
+        .filter(pk=link_id, user_id=user.pk)
+        .order_by()  # one row by its key: no ORDER BY (the model's ordering joins users)
+        .first()
+    )
 
 
 def sources_for_family_link(link: FamilyLink) -> Sources:
