@@ -572,3 +572,20 @@ def test_an_email_change_in_the_admin_revokes_a_family_members_invitation(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.get(path).status_code == 410
+
+
+@pytest.mark.parametrize(("value", "status"), [("17", 302), ("15", 400), ("22", 400), ("x", 400)])
+def test_a_practice_admin_sets_the_age_of_adulthood(admin_http, organization, value, status):
+    data = {
+        "name": organization.name,
+        "contact_email": organization.contact_email,
+        "time_zone": organization.time_zone,
+        "currency": organization.currency,
+        "cancellation_cutoff_hours": 24,
+        "booking_window_days": 28,
+        "max_upcoming_bookings": 3,
+        "adult_age": value,
+    }
+    assert admin_http.post(reverse("provider:practice"), data).status_code == status
+    organization.refresh_from_db()
+    assert organization.adult_age == (17 if status == 302 else 18)
