@@ -589,3 +589,23 @@ def test_a_practice_admin_sets_the_age_of_adulthood(admin_http, organization, va
     assert admin_http.post(reverse("provider:practice"), data).status_code == status
     organization.refresh_from_db()
     assert organization.adult_age == (17 if status == 302 else 18)
+
+
+def test_a_removed_family_member_added_again_is_the_same_link_reopened(provider_http, link):
+    change(provider_http, link, "remove")
+    response = add_family(
+        provider_http, link.client, email=link.user.email, relationship="guardian"
+    )
+    assert response.status_code == 302
+    reopened = FamilyLink.objects.get()
+    assert (reopened.pk, reopened.status, reopened.relationship) == (link.pk, "active", "guardian")
+    added = AuditEntry.objects.filter(action=AuditEntry.Action.FAMILY_MEMBER_ADDED).get()
+    assert added.old_value == "removed"
+
+
+def test_no_family_member_is_added_to_an_archived_client(provider_http, client_record, provider):
+    services.client_archive(actor=provider, client=client_record)
+    response = add_family(provider_http, client_record)
+    assert response.status_code == 400
+    assert b"restore them before adding family" in response.content
+    assert not FamilyLink.objects.exists()
