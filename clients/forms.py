@@ -1,8 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils import timezone
 
-from clients.models import ClientGroup
+from clients.family import family_ended_notice
+from clients.models import ClientGroup, FamilyLink
 from clients.selectors import AccessStatus
 from clients.throttling import cool_off_in_words, sign_in_failures_clear
 from clients.validators import validate_single_line
@@ -68,6 +72,11 @@ class SignInForm(AuthenticationForm):
                 f"To ask about it, contact {organization.contact_label}.",
                 code="portal_access_off",
             )
+        notice = family_ended_notice(user.pk)
+        if notice is not None:
+            raise forms.ValidationError(
+                notice.replace(" You were signed out.", ""), code="portal_access_off"
+            )
         raise forms.ValidationError(
             "This account is disabled. Please contact your practice admin.", code="inactive"
         )
@@ -101,6 +110,21 @@ class ClientForm(forms.Form):
         empty_label="No group",
         help_text="A client is in at most one group; the group's portal settings apply to them.",
     )
+    date_of_birth = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date of birth as YYYY-MM-DD."},
+        help_text="Optional. Parents' and guardians' family access is handed over to the client "
+        "when they reach your practice's age of adulthood.",
+    )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if not str(self.data.get(self.add_prefix("date_of_birth"), "")).isascii():
+            raise forms.ValidationError("Enter a date of birth as YYYY-MM-DD.")
+        if born is not None and not (date(1900, 1, 1) <= born <= timezone.localdate()):
+            raise forms.ValidationError("Enter a date of birth between 1900 and today.")
+        return born
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,3 +219,26 @@ class RosterFilterForm(forms.Form):
         """The valid filters as GET parameters, for the pager's links."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class FamilyMemberForm(forms.Form):
+    """A provider adds a family member to a client: name, email and relationship."""
+
+    # Names go into email greetings: one line only.
+    first_name = forms.CharField(max_length=150, validators=[validate_single_line])
+    last_name = forms.CharField(max_length=150, validators=[validate_single_line])
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={"max_length": "An email address has at most 254 characters."},
+        help_text="They sign in with this address. Someone already known to your practice "
+        "(a parent of a sibling, or a client) keeps their one account.",
+    )
+    relationship = forms.ChoiceField(
+        choices=FamilyLink.Relationship.choices,
+        error_messages={"invalid_choice": "Choose parent, guardian, spouse/partner or other."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"

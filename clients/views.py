@@ -17,6 +17,7 @@ from clients.forms import (
     RosterSearchForm,
     apply_validation_error,
 )
+from clients.models import FamilyLink
 
 CLIENTS_PER_PAGE = 25
 
@@ -91,7 +92,11 @@ def client_detail(request, pk):
     context = {
         "client": client,
         "active_tab": "overview",
-        "invitation": client.invitations.first(),
+        "invitation": client.invitations.own().first(),
+        # Who has family access, and any handover at adulthood waiting for a decision.
+        "family_links": list(
+            client.family_links.exclude(status=FamilyLink.Status.REMOVED).select_related("user")
+        ),
     }
     return render(request, "clients/client_detail.html", context)
 
@@ -105,6 +110,7 @@ def client_edit(request, pk):
         "last_name": client.user.last_name,
         "email": client.user.email,
         "group": client.group,
+        "date_of_birth": client.date_of_birth,
     }
     form = ClientForm(request.POST or None, initial=initial, organization=request.organization)
     if request.method == "POST" and form.is_valid():
