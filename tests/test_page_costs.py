@@ -28,8 +28,9 @@ SECTION_PAGE_QUERIES = {
 }
 # The provider's Client Portal Settings page for a client without history yet (as the
 # benchmark's): the membership with its practice, the client with their settings and access
-# status, the history's row count (no page of rows to read when it is 0).
-SETTINGS_PAGE_QUERIES = SIGNED_IN + 3
+# status, the client's family members, the history's row count (no page of rows to read when
+# it is 0).
+SETTINGS_PAGE_QUERIES = SIGNED_IN + 4
 
 
 @pytest.fixture
