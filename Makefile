@@ -8,7 +8,7 @@ PORT ?= 8000
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test venv migrate seed lint format bench fault-load clean
+.PHONY: run test venv migrate seed lint format bench bench-db profile fault-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,19 +34,26 @@ test: venv
 	$(PY) -m pytest
 
 # make bench: PostgreSQL and Redis on 127.0.0.1 (as on these machines), wrk from Debian.
+# BENCH_DATABASE_URL's database is created when missing; BENCH_REDIS_URL picks the Redis db.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cps_bench
-bench: venv
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/1
+BENCH_DB = $(lastword $(subst /, ,$(BENCH_DATABASE_URL)))
+bench-db:
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $(BENCH_DB)"
+
+bench: venv bench-db
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'cps_bench'" | grep -q 1 \
-		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE cps_bench"
 	redis-cli -h 127.0.0.1 ping >/dev/null
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/1 $(PY) -m benchmarks.run
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.run
+
+# make profile: where each page's time goes in process (benchmarks/profile_pages.py).
+profile: venv bench-db
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.profile_pages
 
 # make fault-load: clients browse while a provider toggles their sections (see the script).
-fault-load: venv
-	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'cps_bench'" | grep -q 1 \
-		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE cps_bench"
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=redis://127.0.0.1:6379/1 $(PY) -m benchmarks.fault_load
+fault-load: venv bench-db
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.fault_load
 
 lint: venv
 	$(VENV)/bin/ruff check --fix .

@@ -65,7 +65,10 @@ def _practice(name: str, clients: int, groups: int, *, seed: int) -> Organizatio
                 for user in users
             )
             PortalSettings.objects.bulk_create(
-                PortalSettings(client=client, values={rng.choice(KEYS): rng.random() < 0.5})
+                PortalSettings(
+                    client=client,
+                    values={rng.choice(KEYS): "full" if rng.random() < 0.5 else "off"},
+                )
                 for client in rows
                 if rng.random() < 0.10
             )
@@ -91,7 +94,7 @@ def _sections_client(organization, provider):
     )
     # The practice default turns packages off; this client has every section on.
     PortalSettings.objects.update_or_create(
-        client=client, defaults={"values": {k: True for k in KEYS}}
+        client=client, defaults={"values": {k: "full" for k in KEYS}}
     )
     if created:
         world = {"provider": provider, "client": client}
@@ -126,7 +129,7 @@ def build() -> dict:
         user=user, defaults={"organization": main, "group": group}
     )
     PortalSettings.objects.update_or_create(
-        client=client, defaults={"values": {"journal": False, "goals": True}}
+        client=client, defaults={"values": {"journal": "off", "goals": "full"}}
     )
 
     provider, _ = User.objects.update_or_create(

@@ -34,7 +34,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 DURATION = float(os.environ.get("FAULT_SECONDS", "20"))
 CLIENTS = int(os.environ.get("FAULT_CLIENTS", "4"))
 SECTIONS = ("billing", "goals")
-PORT = 8811
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
 PAGE = {"billing": "/portal/billing/", "goals": "/portal/goals/"}
 
 

@@ -1,7 +1,7 @@
 """`make bench`: every portal page, the provider's settings page and SAVE, as ratios to a bare
 Django view measured in the same run.
 
-Serves two gunicorn servers (2 sync workers each) on loopback: the ceiling
+Serves two gunicorn servers (2 sync workers each, BENCH_WORKERS) on loopback: the ceiling
 (`benchmarks.bare.settings`: what `django-admin startproject` gives, one view answering
 "Hello") and the app (`benchmarks.settings`: the app as deployed, DEBUG off, PostgreSQL and
 Redis). Signs in a client and a provider over HTTP, drives load with wrk from a second process,
@@ -11,6 +11,7 @@ the Portal settings report at 1,000, 10,000 and 100,000 clients. Figures and wha
 are in benchmarks/README.md, never in docstrings.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import platform
@@ -30,13 +31,23 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 sys.path.insert(0, str(ROOT))
 
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (several helpers may bench on one machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 SERVERS = {
-    "bare": ("benchmarks.bare.settings", 8800),
-    "app": ("benchmarks.settings", 8801),
+    "bare": ("benchmarks.bare.settings", free_port()),
+    "app": ("benchmarks.settings", free_port()),
 }
 DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+# Sync workers per server, the same for the ceiling and the app.
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 # The goals (shared/ARCHITECTURE.md): a page's requests/s against the ceiling's.
 GOALS = {"home": 0.30, "section": 0.25, "settings": 0.15}
 
@@ -66,7 +77,7 @@ def start_server(settings_module, port):
             "gunicorn",
             "config.wsgi",
             "--workers",
-            "2",
+            str(WORKERS),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -177,7 +188,81 @@ def median_of(results):
         "p99": statistics.median(r["p99"] for r in results),
         "errors": sum(r["errors"] for r in results),
         "requests": sum(r["requests"] for r in results),
+        "cpu_ms": statistics.median(r["cpu_ms"] for r in results if "cpu_ms" in r)
+        if any("cpu_ms" in r for r in results)
+        else 0.0,
     }
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pid: int) -> float:
+    """Seconds of CPU (user + system) a process has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+def workers_of(process) -> list[int]:
+    """The gunicorn workers of a server (the children of its master)."""
+    found = []
+    for task in Path(f"/proc/{process.pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(pid) for pid in (task / "children").read_text().split()]
+    return found
+
+
+def postgres_backends() -> list[int]:
+    """The PostgreSQL backends of the bench database, but this process's own."""
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [settings.DATABASES["default"]["NAME"]],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class CpuMeter:
+    """The CPU a run costs everyone serving it: both servers' workers, the bench database's
+    PostgreSQL backends, Redis, and wrk itself, read from /proc around the run.
+
+    Per request, it is what a page costs the machine. On a shared machine, where requests/s
+    move with everyone else's load (a busy machine starves the ceiling's tiny requests of
+    time slices far more than a page's longer ones), the ratio of these costs is the steadier
+    figure; on a quiet machine the two ratios agree (benchmarks/README.md).
+    """
+
+    def __init__(self, servers):
+        self.servers = servers
+
+    def pids(self) -> list[int]:
+        redis = subprocess.run(["pidof", "redis-server"], capture_output=True, text=True).stdout
+        workers = [pid for server in self.servers for pid in workers_of(server)]
+        return workers + postgres_backends() + [int(pid) for pid in redis.split()]
+
+    def __enter__(self):
+        self.before_pids = self.pids()
+        self.before = {pid: cpu_of(pid) for pid in self.before_pids}
+        times = os.times()
+        self.wrk_before = times.children_user + times.children_system
+        return self
+
+    def __exit__(self, *exc):
+        times = os.times()
+        self.wrk_seconds = times.children_user + times.children_system - self.wrk_before
+        # A backend that ended during the run (CONN_MAX_AGE reached) is lost from the sum; one
+        # that started during it counts from its start.
+        after = {pid: cpu_of(pid) for pid in set(self.before_pids) | set(self.pids())}
+        self.seconds = self.wrk_seconds + sum(
+            max(0.0, used - self.before.get(pid, 0.0)) for pid, used in after.items()
+        )
+        return False
 
 
 def save_targets(data):
@@ -303,9 +388,15 @@ def main():
         for _, url, cookie in scenarios.values():  # warm every worker up
             wrk(url, cookie, duration=1)
         rounds = {name: [] for name in scenarios}
+        meter = CpuMeter(list(servers.values()))
+        load_before = os.getloadavg()
         for _ in range(ROUNDS):  # interleaved, so drift in the machine hits every page alike
             for name, (_, url, cookie) in scenarios.items():
-                rounds[name].append(wrk(url, cookie))
+                with meter:
+                    result = wrk(url, cookie)
+                result["cpu_ms"] = meter.seconds * 1000 / max(1, result["requests"])
+                rounds[name].append(result)
+        load_after = os.getloadavg()
 
         body, pairs = save_targets(data)
         save = wrk(
@@ -329,30 +420,47 @@ def main():
     print()
     print(f"Machine: {machine()}.")
     print(
-        f"gunicorn 2 sync workers per server; wrk 2 threads, {CONNECTIONS} connections, "
-        f"{DURATION} s per run, {ROUNDS} interleaved rounds; the ratio is the median of each "
-        "round's requests/s over the ceiling's in the same round.\n"
+        f"gunicorn {WORKERS} sync workers per server; wrk 2 threads, {CONNECTIONS} connections, "
+        f"{DURATION} s per run, {ROUNDS} interleaved rounds. Ratios are medians over the rounds: "
+        "requests/s over the ceiling's in the same round, and the ceiling's CPU per request "
+        "(workers + PostgreSQL + Redis + wrk) over the page's.\n"
+        f"Load average: {load_before[0]:.2f} before, {load_after[0]:.2f} after."
     )
-    print("| page | requests/s | p50 | p99 | errors | ratio to ceiling | goal |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    if max(load_before[0], load_after[0]) > 1.5:
+        print(
+            "The machine was busy: requests/s ratios flatter the pages (the ceiling's short "
+            "requests lose the most to other processes); read the CPU ratios."
+        )
+    print()
+    print(
+        "| page | requests/s | p50 | p99 | errors | CPU per request "
+        "| ratio (requests/s) | ratio (CPU) | goal |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     ceiling_runs = rounds["Bare Django view (the ceiling)"]
     for name, (kind, _, _) in scenarios.items():
         runs = rounds[name]
         r = median_of(runs)
-        ratio = statistics.median(
-            run["rps"] / top["rps"] for run, top in zip(runs, ceiling_runs, strict=True)
-        )
+        paired = list(zip(runs, ceiling_runs, strict=True))
+        ratio = statistics.median(run["rps"] / top["rps"] for run, top in paired)
+        cpu_ratio = statistics.median(top["cpu_ms"] / run["cpu_ms"] for run, top in paired)
         goal = GOALS.get(kind)
-        mark = "" if goal is None else f"≥ {goal:.2f} {'met' if ratio >= goal else 'NOT met'}"
+        mark = (
+            ""
+            if goal is None
+            else f"≥ {goal:.2f}: requests/s {'met' if ratio >= goal else 'NOT met'}, "
+            f"CPU {'met' if cpu_ratio >= goal else 'NOT met'}"
+        )
         errors = f"{r['errors']}/{r['requests']}"
         print(
             f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} ms | {r['p99']:.1f} ms | {errors} "
-            f"| {ratio:.3f} | {mark} |"
+            f"| {r['cpu_ms']:.2f} ms | {ratio:.3f} | {cpu_ratio:.3f} | {mark} |"
         )
     errors = f"{save['errors']}/{save['requests']}"
     print(
         f"| SAVE of that form (htmx POST, {len(pairs)} sequential connections) "
-        f"| {save['rps']:,.0f} | {save['p50']:.1f} ms | {save['p99']:.1f} ms | {errors} | | |"
+        f"| {save['rps']:,.0f} | {save['p50']:.1f} ms | {save['p99']:.1f} ms | {errors} "
+        "| | | | |"
     )
     print()
     print(

@@ -7,6 +7,7 @@ default is one row, seen by every client at their next request.
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 
@@ -233,13 +234,20 @@ def client_with_settings_for_user(user) -> Client | None:
     """The client signed in as `user`, with their practice, their group and the explicit values
     of all three levels, in one ordinary query; None when the user is not a client."""
     try:
-        return (
-            Client.objects.select_related("organization", "group")
-            .annotate(**_client_levels(values_only=True))
-            .get(user_id=user.pk)
-        )
+        return _clients_for_users().get(user_id=user.pk)
     except Client.DoesNotExist:
         return None
+
+
+@cache
+def _clients_for_users() -> QuerySet:
+    """The query of client_with_settings_for_user, built once per process: a query definition,
+    never evaluated (each call clones it, as Django's generic views clone a class-level
+    `queryset`), so no row outlives its request. Building its three subqueries was a third of
+    the ORM's work on every portal request (benchmarks/README.md)."""
+    return Client.objects.select_related("organization", "group").annotate(
+        **_client_levels(values_only=True)
+    )
 
 
 def sources_for_client(client: Client) -> Sources:

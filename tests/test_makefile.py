@@ -44,3 +44,18 @@ def test_the_python_the_makefile_picks_runs_and_is_supported():
         check=True,
     ).stdout.strip()
     assert version == "True", python
+
+
+def test_make_bench_uses_the_database_and_redis_db_given():
+    out = make_dry_run(
+        "bench",
+        "BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cps_other",
+        "BENCH_REDIS_URL=redis://127.0.0.1:6379/3",
+    )
+    assert "datname = 'cps_other'" in out
+    assert "CREATE DATABASE cps_other" in out
+    assert (
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/cps_other "
+        "REDIS_URL=redis://127.0.0.1:6379/3 "
+    ) in out
+    assert "cps_bench" not in out

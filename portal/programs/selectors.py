@@ -1,6 +1,8 @@
 """Reads of programs shared outside their own pages."""
 
-from django.db.models import Exists, OuterRef, Subquery
+from functools import cache
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from portal.programs.models import Enrollment, ModuleCompletion, ProgramModule
 
@@ -9,6 +11,14 @@ def home_summary(client) -> Enrollment | None:
     """The client's current module: in their most recent enrollment that is not complete, the
     first module not done (modules open in order). One query; the enrollment carries
     `next_module_id` and `next_module_title`, or None when every program is complete."""
+    return _unfinished_enrollments().filter(client=client).first()
+
+
+@cache
+def _unfinished_enrollments() -> QuerySet:
+    """Enrollments with their next module, most recent first: a query definition built once per
+    process and never evaluated (home_summary clones it), because building its nested
+    subqueries cost more than running them (benchmarks/README.md)."""
     not_done = (
         ProgramModule.objects.filter(program=OuterRef("program"))
         .exclude(
@@ -21,8 +31,7 @@ def home_summary(client) -> Enrollment | None:
         .order_by("position", "pk")
     )
     return (
-        Enrollment.objects.filter(client=client)
-        .select_related("program")
+        Enrollment.objects.select_related("program")
         .only("pk", "enrolled_at", "program__title")
         .annotate(
             next_module_id=Subquery(not_done.values("pk")[:1]),
@@ -30,5 +39,4 @@ def home_summary(client) -> Enrollment | None:
         )
         .filter(next_module_id__isnull=False)
         .order_by("-enrolled_at", "-pk")
-        .first()
     )

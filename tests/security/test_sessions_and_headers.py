@@ -141,3 +141,39 @@ def test_no_template_has_inline_script_or_event_handlers():
         if re.search(r"\sstyle\s*=", text):
             offenders.append(f"{path}: inline style")
     assert offenders == []
+
+
+def session_writes(captured) -> list[str]:
+    return [
+        q["sql"] for q in captured if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+    ]
+
+
+def test_activity_stamps_the_session_at_most_once_a_minute(client, client_record, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock = Clock(monkeypatch)
+    sign_in(client, client_record.user)
+    for _ in range(5):  # every 10 s: no write, the stamp is under a minute old
+        clock.advance(10)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/portal/profile/").status_code == 200
+        assert session_writes(captured) == []
+    clock.advance(session_timeout.SEEN_GRANULARITY)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/portal/profile/").status_code == 200
+    assert len(session_writes(captured)) == 1
+
+
+def test_steady_activity_keeps_the_session_with_stamps_a_minute_apart(
+    client, client_record, monkeypatch
+):
+    clock = Clock(monkeypatch)
+    sign_in(client, client_record.user)
+    for _ in range(45):  # 45 minutes of a request every 50 seconds: never idle
+        clock.advance(50)
+        assert client.get("/portal/").status_code == 200
+    # and the idle limit still counts from the last stamp, a minute at most before the last visit
+    clock.advance(30 * 60 + session_timeout.SEEN_GRANULARITY)
+    assert "ended=idle" in client.get("/portal/").url

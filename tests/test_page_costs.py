@@ -1,0 +1,61 @@
+"""What each page `make bench` measures costs in SQL statements, pinned (benchmarks/README.md
+states the same figures). A page that starts to query per row, or a middleware that starts to
+write the session on every request, fails here before it shows in a benchmark."""
+
+import pytest
+from django.urls import reverse
+
+from portal_settings.sections import SECTIONS
+from tests.helpers import signed_in
+from tests.world import make_world
+
+pytestmark = pytest.mark.django_db
+
+# Every signed-in request: the session, the user. A portal request: then the client with the
+# three levels of settings (one query). Then each page's own reads.
+SIGNED_IN = 2
+PORTAL = SIGNED_IN + 1
+SECTION_PAGE_QUERIES = {
+    "billing": PORTAL + 2,  # the invoices, the balance
+    "appointments": PORTAL + 1,  # the appointments with provider and type
+    "goals": PORTAL + 1,  # the goals
+    "journal": PORTAL + 2,  # the entries' count (pager), a page of entries
+    "documents": PORTAL + 1,  # the documents
+    "forms": PORTAL + 1,  # the assignments with their forms
+    "care_plans": PORTAL + 1,  # the care plans
+    "programs": PORTAL + 3,  # the enrollments, their modules, the completions
+    "packages": PORTAL + 3,  # the sessions credited, the packages on sale, the purchases
+}
+# The provider's Client Portal Settings page for a client without history yet (as the
+# benchmark's): the membership with its practice, the client with their settings and access
+# status, the client's family members, the history's row count (no page of rows to read when
+# it is 0).
+SETTINGS_PAGE_QUERIES = SIGNED_IN + 4
+
+
+@pytest.fixture
+def world(organization):
+    return make_world(organization)
+
+
+def test_every_section_has_its_pin():
+    assert set(SECTION_PAGE_QUERIES) == {section.key for section in SECTIONS}
+
+
+@pytest.mark.parametrize("key", list(SECTION_PAGE_QUERIES))
+def test_each_portal_section_page_costs_its_pinned_queries(world, key, django_assert_num_queries):
+    http = signed_in(world["client"].user)
+    url = reverse(f"portal:{key}")
+    http.get(url)  # the first request may stamp the session; later ones do not write
+    with django_assert_num_queries(SECTION_PAGE_QUERIES[key]):
+        assert http.get(url).status_code == 200
+
+
+def test_the_settings_page_costs_its_pinned_queries(world, django_assert_num_queries):
+    http = signed_in(world["provider"])
+    url = reverse("portal_settings:client", args=[world["client"].pk])
+    http.get(url)
+    with django_assert_num_queries(SETTINGS_PAGE_QUERIES):
+        response = http.get(url)
+    assert response.status_code == 200
+    assert "Client Portal Settings" in response.content.decode()
