@@ -312,6 +312,10 @@ class BulkAction(models.TextChoices):
 BULK_NOTE = "Bulk change from the client list"
 
 
+class BulkOutOfScope(ValidationError):
+    """A bulk selection named a client that is not the practice's: nothing was changed."""
+
+
 @dataclass(frozen=True)
 class BulkResult:
     action: str
@@ -334,7 +338,7 @@ def bulk_clients_locked(*, organization: Organization, client_ids) -> list[Clien
     )
     if len(clients) != len(ids):
         missing = len(ids) - len(clients)
-        raise ValidationError(
+        raise BulkOutOfScope(
             f"{missing} of the selected clients {'is' if missing == 1 else 'are'} not among "
             "your practice's clients, so nothing was changed."
         )

@@ -301,23 +301,10 @@ def client_bulk(request):
                 + " Nothing was changed."
             )
         action, group = form.cleaned_data["action"], form.group
-        clients = list(selectors.bulk_clients(organization=request.organization, client_ids=ids))
-        if len(clients) != len(set(ids)):
-            record_refusal(
-                request,
-                reason=AccessRefusal.Reason.OTHER_PRACTICE,
-                detail="bulk selection with another practice's client",
-            )
-            raise BulkRefused(
-                "Some of the selected clients are not among your practice's clients, so "
-                "nothing was changed.",
-                status=404,
-            )
         fingerprint = selectors.selection_fingerprint(ids)
-        stale = (
-            request.POST.get("confirm") == "1" and request.POST.get("fingerprint") != fingerprint
-        )
-        if request.POST.get("confirm") == "1" and not stale:
+        confirmed = request.POST.get("confirm") == "1"
+        stale = confirmed and request.POST.get("fingerprint") != fingerprint
+        if confirmed and not stale:
             result = services.clients_bulk_update(
                 actor=request.user,
                 organization=request.organization,
@@ -328,6 +315,20 @@ def client_bulk(request):
             messages.success(request, _bulk_done_message(result, group))
             back = "?" + urlencode(search) if search else ""
             return redirect(reverse("clients:list") + back)
+        clients = list(selectors.bulk_clients(organization=request.organization, client_ids=ids))
+        if len(clients) != len(set(ids)):
+            raise services.BulkOutOfScope("Some of the selected clients are not yours.")
+    except services.BulkOutOfScope:
+        record_refusal(
+            request,
+            reason=AccessRefusal.Reason.OTHER_PRACTICE,
+            detail="bulk selection with another practice's client",
+        )
+        context = {
+            "error": "Some of the selected clients are not among your practice's clients, so "
+            "nothing was changed."
+        }
+        return render(request, "clients/client_bulk.html", context, status=404)
     except BulkRefused as refusal:
         context = {"error": refusal.message}
         return render(request, "clients/client_bulk.html", context, status=refusal.status)
