@@ -14,7 +14,7 @@ from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from clients.models import Client, ClientGroup, Invitation, Organization, User
 from clients.selectors import bulk_clients
-from clients.signals import client_bulk_changed
+from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
 from clients.validators import one_line
 
@@ -159,8 +159,15 @@ def client_group_set(*, actor: User, client: Client, group: ClientGroup | None) 
             old_value=client.group.name if client.group else "No group",
             new_value=group.name if group else "No group",
         )
+        old_group_ids = {client.pk: client.group_id}
         client.group = group
         client.save(update_fields=["group"])
+        clients_moved.send(
+            sender=Client,
+            organization=client.organization,
+            old_group_ids=old_group_ids,
+            group=group,
+        )
     return client
 
 
@@ -378,14 +385,12 @@ def clients_bulk_update(
         _bulk_apply(
             actor=actor, organization=organization, changing=changing, action=action, group=group
         )
-    if changing:
-        client_bulk_changed.send(
+    if changing and action == BulkAction.MOVE:
+        clients_moved.send(
             sender=Client,
             organization=organization,
-            action=action,
-            clients=changing,
+            old_group_ids={c.pk: c.group_id for c in changing},
             group=group,
-            actor=actor,
         )
     return BulkResult(action=action, selected=len(clients), changed=len(changing))
 

@@ -1,11 +1,11 @@
 """Signals the layers above listen to, so a lower layer never imports them.
 
-client_bulk_changed: sent inside the transaction of a roster bulk change, with the practice,
-the action (clients.services.BulkAction), the clients that changed (as they were before the
-change: their old group_id still on them) and the group moved to. portal_settings uses it to
-tell clients whose portal changed.
+clients_moved: sent inside the transaction that moved clients to another group (one client from
+their profile or the admin, or many from the roster), with the practice, `old_group_ids` (client
+pk -> the group id they were in before, or None) and `group` (where they went, or None).
+portal_settings listens, to tell clients whose portal the move changed.
 """
 
 from django.dispatch import Signal
 
-client_bulk_changed = Signal()
+clients_moved = Signal()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clients.forms import ThrottledPasswordChangeForm
 from portal.registry import home_cards
 from portal_settings.enforcement import always_available
+from portal_settings.notices import portal_notices_for_home
 
 
 @always_available
@@ -20,7 +21,15 @@ def home(request):
     with_card = {card.section.key for card in cards}
     # the keys of the other allowed sections: the template links them from portal_links
     others = {key for key in allowed.enabled_keys if key not in with_card}
-    context = {"cards": cards, "others": others, "today": timezone.localdate()}
+    notices = portal_notices_for_home(
+        client=request.client, effective=allowed, preview=request.portal_preview
+    )
+    context = {
+        "cards": cards,
+        "others": others,
+        "today": timezone.localdate(),
+        "notices": notices,
+    }
     return render(request, "portal/home.html", context)
 
 

@@ -76,3 +76,21 @@ class PortalSettings(models.Model):
     @property
     def target(self):
         return self.client or self.group or self.organization
+
+
+class PortalSeen(models.Model):
+    """What a client's portal offered the last time they saw their portal home: the marker
+    notices are worked out from (portal_settings.notices). One row per client, written only
+    when the client sees a change (or on their first visit), never when a provider saves."""
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="portal_seen")
+    # The section keys the client could use then (in phase 2: key -> level).
+    sections = models.JSONField(default=list)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "portal last seen by client"
+        verbose_name_plural = "portals last seen by clients"
+
+    def __str__(self):
+        return f"Portal of {self.client} as seen at {self.seen_at:%Y-%m-%d %H:%M}"

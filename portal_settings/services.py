@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from portal_settings.models import PortalSettings
+from portal_settings.notices import changes_for_update, email_clients_after_commit
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target
 
@@ -65,6 +66,7 @@ def portal_settings_update(
         if current.version_token() != shown_version:
             raise StaleSettingsError
         inherited = current.inherited()
+        before = current.own_values()
         values = current.own_values()
         applied: list[Change] = []
         for key in BY_KEY:  # registry order, so the confirmation and the trail read in order
@@ -97,6 +99,11 @@ def portal_settings_update(
             )
             for change in applied
         )
+        if current.organization.email_clients_on_portal_changes:
+            email_clients_after_commit(
+                organization=current.organization,
+                changed=changes_for_update(target=current, before=before, after=values),
+            )
     return applied
 
 

@@ -1,0 +1,261 @@
+"""Telling clients when their portal changes: a notice on their portal home, and an email if
+their practice asks for one.
+
+Notices are worked out when read, not written when a provider saves. A group or practice change
+stays one settings row however many clients it reaches; what each client could use the last time
+they saw their portal home is kept in one row per client (PortalSeen), written when they see it.
+On their next visit home, the sections they can use now are compared with that marker; only a
+section whose effective access really changed gives a notice (off and on again meanwhile gives
+none, nor does a change that their own setting overrides), and the audit trail since the marker
+gives its date. The notice is shown once: seeing it moves the marker.
+
+Emails are the one thing sent at change time, since the client is not there to read: the
+affected clients are worked out in memory from one query (the clients with their own and their
+group's values), and the emails go out after the change commits, one per client per change,
+naming only the sections that changed.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audit.models import AuditEntry, Level
+from clients.models import Client, Organization
+from clients.validators import one_line
+from portal_settings.models import PortalSeen, PortalSettings
+from portal_settings.resolver import EffectiveSettings, Sources, resolve
+from portal_settings.sections import SECTIONS, Section
+
+
+@dataclass(frozen=True)
+class Notice:
+    section: Section
+    turned_on: bool
+    when: datetime | None  # the latest recorded change behind it, if the trail has one
+
+    @property
+    def text(self) -> str:
+        verb = "turned on" if self.turned_on else "turned off"
+        when = ""
+        if self.when is not None:
+            local = timezone.localtime(self.when)
+            when = f" on {local.day} {local:%b}"
+        return f"Your practice {verb} {self.section.tab}{when}."
+
+
+def _differences(before: Iterable[str], after: Iterable[str]) -> list[tuple[Section, bool]]:
+    """Sections allowed in one and not the other, in registry order: (section, now on)."""
+    before, after = set(before), set(after)
+    return [
+        (section, section.key in after)
+        for section in SECTIONS
+        if (section.key in before) != (section.key in after)
+    ]
+
+
+# Reading: the notices on a client's portal home.
+
+
+def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -> list[Notice]:
+    """What changed in the client's portal since they last saw their home. One query for the
+    marker (none if `seen` is given), one more only when something changed. Marks nothing
+    seen: see portal_notices_seen."""
+    if seen is None:
+        seen = PortalSeen.objects.filter(client=client).first()
+    if seen is None:
+        return []
+    changed = _differences(seen.sections, effective.enabled_keys)
+    if not changed:
+        return []
+    keys = [section.key for section, _ in changed]
+    touching = Q(level=Level.ORGANIZATION) | Q(level=Level.CLIENT, client=client)
+    if client.group_id:
+        touching |= Q(level=Level.GROUP, group_id=client.group_id)
+    settings_changes = Q(touching, action=AuditEntry.Action.SETTING_CHANGED, section__in=keys)
+    moves = Q(client=client, action=AuditEntry.Action.GROUP_CHANGED)
+    latest = dict(
+        AuditEntry.objects.filter(
+            settings_changes | moves,
+            organization_id=client.organization_id,
+            created_at__gt=seen.seen_at,
+        )
+        .order_by()
+        .values("section")
+        .annotate(latest=Max("created_at"))
+        .values_list("section", "latest")
+    )
+    moved_at = latest.get("")
+    return [
+        Notice(
+            section,
+            turned_on,
+            max(filter(None, (latest.get(section.key), moved_at)), default=None),
+        )
+        for section, turned_on in changed
+    ]
+
+
+def portal_notices_seen(*, client: Client, effective: EffectiveSettings, first: bool) -> None:
+    """The client saw their portal as it is now: later notices count from here. One query:
+    on a first visit an insert that two racing first visits cannot both make."""
+    sections, now = list(effective.enabled_keys), timezone.now()
+    if first:
+        PortalSeen.objects.bulk_create(
+            [PortalSeen(client=client, sections=sections, seen_at=now)], ignore_conflicts=True
+        )
+    else:
+        PortalSeen.objects.filter(client=client).update(sections=sections, seen_at=now)
+
+
+def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, preview: bool):
+    """The notices for the client's portal home, then marked seen, so each shows once. A
+    provider previewing the portal sees them and marks nothing. One query when nothing
+    changed."""
+    seen = PortalSeen.objects.filter(client=client).first()
+    notices = portal_notices(client=client, effective=effective, seen=seen) if seen else []
+    if not preview and (seen is None or notices):
+        portal_notices_seen(client=client, effective=effective, first=seen is None)
+    return notices
+
+
+# Emailing: one per client per change, after commit.
+
+
+def _values_by_group(group_ids) -> dict[int, dict]:
+    return dict(
+        PortalSettings.objects.filter(group_id__in=list(group_ids)).values_list(
+            "group_id", "values"
+        )
+    )
+
+
+def _practice_values(organization: Organization) -> dict:
+    row = PortalSettings.objects.filter(organization=organization).values_list("values").first()
+    return row[0] if row else {}
+
+
+def _own(client) -> dict:
+    row = getattr(client, "portal_settings", None)
+    return row.values if row is not None else {}
+
+
+def _reachable(organization: Organization):
+    """The practice's clients who can use their portal (others get no email)."""
+    return Client.objects.filter(
+        organization=organization, archived_at__isnull=True, portal_login_allowed=True
+    ).select_related("user", "portal_settings")
+
+
+def changes_for_update(*, target, before: dict, after: dict) -> list[tuple[Client, list]]:
+    """The clients whose portal a settings change at `target` (a portal_settings Target)
+    really changed, with what changed: one or two queries whatever their number."""
+    organization = target.organization
+    if target.level == Level.CLIENT:
+        client = target.obj
+        if not client.has_portal_access:
+            return []
+        group = client.group if client.group_id else None
+        base = dict(
+            organization=client.practice_values or {},
+            group=(client.group_values or {}) if group else None,
+            group_name=group.name if group else "",
+        )
+        pairs = [(client, Sources(**base, client=before), Sources(**base, client=after))]
+    elif target.level == Level.GROUP:
+        group = target.obj
+        practice = group.practice_values or {}
+        pairs = [
+            (
+                client,
+                Sources(practice, before, group.name, _own(client)),
+                Sources(practice, after, group.name, _own(client)),
+            )
+            for client in _reachable(organization).filter(group=group)
+        ]
+    else:
+        clients = list(_reachable(organization).select_related("group__portal_settings"))
+        pairs = []
+        for client in clients:
+            group = client.group if client.group_id else None
+            group_values = _own(group) if group else None
+            name = group.name if group else ""
+            own = _own(client)
+            pairs.append(
+                (
+                    client,
+                    Sources(before, group_values, name, own),
+                    Sources(after, group_values, name, own),
+                )
+            )
+    return _really_changed(pairs)
+
+
+def changes_for_moves(*, organization: Organization, old_group_ids: dict, group) -> list:
+    """Clients moved to `group` (None: no group) from the groups in `old_group_ids` (client pk
+    -> group id or None): whose portal the move really changed. Four queries."""
+    old_group_of = old_group_ids
+    old_groups = {pk for pk in old_group_of.values() if pk}
+    values = _values_by_group(old_groups | ({group.pk} if group else set()))
+    names = dict(organization.client_groups.filter(pk__in=old_groups).values_list("pk", "name"))
+    practice = _practice_values(organization)
+    pairs = []
+    for client in _reachable(organization).filter(pk__in=list(old_group_of)):
+        old = old_group_of[client.pk]
+        own = _own(client)
+        before = Sources(practice, values.get(old, {}) if old else None, names.get(old, ""), own)
+        after = Sources(
+            practice, values.get(group.pk, {}) if group else None, group.name if group else "", own
+        )
+        pairs.append((client, before, after))
+    return _really_changed(pairs)
+
+
+def _really_changed(pairs) -> list[tuple[Client, list]]:
+    changed = []
+    for client, before, after in pairs:
+        differences = _differences(resolve(before).enabled_keys, resolve(after).enabled_keys)
+        if differences:
+            changed.append((client, differences))
+    return changed
+
+
+def email_clients_after_commit(*, organization: Organization, changed) -> None:
+    """If the practice asks for it, email each client whose portal changed, after commit:
+    one message per client, naming only the sections turned off or on."""
+    if not organization.email_clients_on_portal_changes or not changed:
+        return
+    messages = [_message(organization, client, differences) for client, differences in changed]
+    transaction.on_commit(lambda: _send(messages), robust=True)
+
+
+def _message(organization, client, differences) -> EmailMessage:
+    context = {
+        "organization": organization,
+        "client": client,
+        "turned_off": [section.tab for section, on in differences if not on],
+        "turned_on": [section.tab for section, on in differences if on],
+    }
+    subject = one_line(render_to_string("portal_settings/email/change_subject.txt", context))
+    body = render_to_string("portal_settings/email/change_body.txt", context)
+    return EmailMessage(subject, body, None, [client.user.email])
+
+
+def _send(messages) -> None:
+    # One connection for every message, however many clients a change reached.
+    with get_connection() as connection:
+        connection.send_messages(messages)
+
+
+def on_clients_moved(sender, *, organization, old_group_ids, group, **kwargs) -> None:
+    """clients.signals.clients_moved: email the clients whose portal the move changed."""
+    if organization.email_clients_on_portal_changes:
+        changed = changes_for_moves(
+            organization=organization, old_group_ids=old_group_ids, group=group
+        )
+        email_clients_after_commit(organization=organization, changed=changed)
