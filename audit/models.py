@@ -56,6 +56,7 @@ class AuditEntry(AppendOnlyModel):
         PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
         SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"
+        CLIENT_EMAILS_CHANGED = "client_emails_changed", "Emails to clients about portal changes"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

@@ -252,6 +252,25 @@ def client_portal_login_set(
 
 
 @transaction.atomic
+def organization_client_emails_set(*, actor: User, organization: Organization, enabled: bool):
+    """Turn on or off the emails that tell clients their portal changed (the notices on their
+    portal home stay either way)."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.email_clients_on_portal_changes == enabled:
+        return organization
+    organization.email_clients_on_portal_changes = enabled
+    organization.save(update_fields=["email_clients_on_portal_changes"])
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.CLIENT_EMAILS_CHANGED,
+        old_value="off" if enabled else "on",
+        new_value="on" if enabled else "off",
+    )
+    return organization
+
+
+@transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Set the client's password from their invitation; the link cannot be used again."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

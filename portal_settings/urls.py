@@ -8,6 +8,11 @@ urlpatterns = [
     path("clients/<int:pk>/settings/portal/", views.client_settings, name="client"),
     path("groups/<int:pk>/settings/portal/", views.group_settings, name="group"),
     path("settings/portal/", views.organization_settings, name="organization"),
+    path(
+        "settings/portal/client-emails/",
+        views.organization_client_emails,
+        name="organization-client-emails",
+    ),
     path("clients/<int:pk>/preview/", views.preview_start, name="preview"),
     path("clients/preview/end/", views.preview_end, name="preview-end"),
     path("reports/portal-settings/", views.report, name="report"),

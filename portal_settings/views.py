@@ -18,6 +18,7 @@ from clients.access import practice_admin_required, provider_required
 from clients.models import ClientGroup
 from clients.security import scoped_get_or_404
 from clients.selectors import client_get
+from clients.services import organization_client_emails_set
 from clients.validators import parse_id
 from portal_settings.confirmations import describe
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
@@ -203,3 +204,29 @@ def preview_end(request):
     if client_id is not None:
         return redirect("clients:detail", pk=client_id)
     return redirect("clients:list")
+
+
+@practice_admin_required
+@require_POST
+def organization_client_emails(request):
+    """Practice defaults page: email clients when their portal changes, on or off."""
+    value = request.POST.get("emails")
+    if value not in ("on", "off"):
+        return render(
+            request, "400.html", {"exception": "Choose on or off. Nothing was changed."}, status=400
+        )
+    organization_client_emails_set(
+        actor=request.user, organization=request.organization, enabled=value == "on"
+    )
+    if value == "on":
+        messages.success(
+            request,
+            "Clients are now emailed when a change turns a section of their portal off or on.",
+        )
+    else:
+        messages.success(
+            request,
+            "Clients are no longer emailed about changes; they still see a notice on their "
+            "portal home.",
+        )
+    return redirect("portal_settings:organization")

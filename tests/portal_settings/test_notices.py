@@ -236,3 +236,32 @@ def test_a_practice_wide_change_emails_everyone_in_a_fixed_number_of_queries(
         counts.append(len(captured))
         assert len(mail.outbox) == n
     assert counts[0] == counts[1]
+
+
+def test_a_practice_admin_turns_the_emails_on_and_off(admin_http, practice_admin, organization):
+    from audit.models import AuditEntry
+
+    url = reverse("portal_settings:organization-client-emails")
+    page = admin_http.get(reverse("portal_settings:organization")).content.decode()
+    assert "are <strong>not emailed</strong>" in page
+    assert admin_http.post(url, {"emails": "on"}).status_code == 302
+    organization.refresh_from_db()
+    assert organization.email_clients_on_portal_changes
+    assert admin_http.post(url, {"emails": "maybe"}).status_code == 400
+    admin_http.post(url, {"emails": "off"})
+    organization.refresh_from_db()
+    assert not organization.email_clients_on_portal_changes
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.CLIENT_EMAILS_CHANGED)
+    assert [(e.old_value, e.new_value, e.actor) for e in entries.order_by("pk")] == [
+        ("off", "on", practice_admin),
+        ("on", "off", practice_admin),
+    ]
+
+
+def test_a_provider_cannot_turn_the_emails_on(provider_http, organization):
+    response = provider_http.post(
+        reverse("portal_settings:organization-client-emails"), {"emails": "on"}
+    )
+    assert response.status_code == 403
+    organization.refresh_from_db()
+    assert not organization.email_clients_on_portal_changes
