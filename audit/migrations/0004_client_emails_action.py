@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_portal_previewed_action'),
+        ("audit", "0003_portal_previewed_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('setting_changed', 'Portal setting changed'), ('client_added', 'Client added'), ('client_archived', 'Client archived'), ('client_restored', 'Client restored'), ('group_changed', "Client's group changed"), ('portal_login_changed', 'Portal login changed'), ('sign_in_unlocked', 'Sign-in unlocked'), ('portal_previewed', 'Portal previewed by a provider'), ('client_emails_changed', 'Emails to clients about portal changes')], max_length=32),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("setting_changed", "Portal setting changed"),
+                    ("client_added", "Client added"),
+                    ("client_archived", "Client archived"),
+                    ("client_restored", "Client restored"),
+                    ("group_changed", "Client's group changed"),
+                    ("portal_login_changed", "Portal login changed"),
+                    ("sign_in_unlocked", "Sign-in unlocked"),
+                    ("portal_previewed", "Portal previewed by a provider"),
+                    ("client_emails_changed", "Emails to clients about portal changes"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
