@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_entry, audit_record
+from audit.models import AuditEntry, Level
+from audit.services import actor_label, audit_record
 from clients.models import Client, ClientGroup, Invitation, Organization, User
 from clients.selectors import bulk_clients
 from clients.signals import clients_moved
@@ -353,7 +353,7 @@ class BulkResult:
         return self.selected - self.changed
 
 
-def bulk_clients_locked(*, organization: Organization, client_ids) -> list[Client]:
+def bulk_clients_locked(*, organization: Organization, client_ids) -> list:
     """The selected clients of the practice, locked for the change; refuses the whole selection
     if any id is not one of the practice's clients."""
     ids = set(client_ids)
@@ -371,7 +371,7 @@ def bulk_clients_locked(*, organization: Organization, client_ids) -> list[Clien
     return clients
 
 
-def bulk_changing(*, clients: list[Client], action: str, group: ClientGroup | None = None):
+def bulk_changing(*, clients: list, action: str, group: ClientGroup | None = None):
     """The clients an action would change: the others are already as asked."""
     if action == BulkAction.MOVE:
         target = group.pk if group else None
@@ -425,7 +425,7 @@ def _bulk_apply(*, actor, organization, changing, action, group) -> None:
             (
                 c,
                 AuditEntry.Action.GROUP_CHANGED,
-                c.group.name if c.group_id else "No group",
+                c.group__name if c.group_id else "No group",
                 group.name if group else "No group",
             )
             for c in changing
@@ -450,16 +450,19 @@ def _bulk_apply(*, actor, organization, changing, action, group) -> None:
         # (and the changed auth hash) end every session at its next request.
         Invitation.objects.usable().filter(client_id__in=ids).update(revoked_at=now)
         User.objects.filter(pk__in=user_ids).update(is_active=False, credentials_revoked_at=now)
+    label = actor_label(actor)
     AuditEntry.objects.bulk_create(
-        audit_entry(
-            actor=actor,
+        AuditEntry(
             organization=organization,
+            actor=actor,
+            actor_label=label,
+            created_at=now,
             action=audit_action,
-            client=client,
+            level=Level.CLIENT,
+            client_id=client.pk,
             old_value=old,
             new_value=new,
             note=BULK_NOTE,
-            created_at=now,
         )
         for client, audit_action, old, new in entries
     )
