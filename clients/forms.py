@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from clients.bulk import EXTRA_ACTIONS
 from clients.models import ClientGroup
 from clients.selectors import AccessStatus
 from clients.services import BulkAction
@@ -220,7 +221,11 @@ class BulkActionForm(forms.Form):
     def __init__(self, data, *, groups):
         super().__init__(data)
         self.groups = {str(group.pk): group for group in groups}
-        self.fields["action"].choices = [("", "Choose an action"), *BulkAction.choices]
+        self.fields["action"].choices = [
+            ("", "Choose an action"),
+            *BulkAction.choices,
+            *((extra.key, extra.label) for extra in EXTRA_ACTIONS.values()),
+        ]
         self.fields["to_group"].choices = [
             ("", "Choose a group"),
             *((pk, group.name) for pk, group in self.groups.items()),

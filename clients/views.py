@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
+from clients.bulk import EXTRA_ACTIONS
 from clients.forms import (
     BulkActionForm,
     ClientForm,
@@ -58,8 +59,17 @@ def client_list(request):
         "search_error": " ".join(search.errors.get("q", [])),
         # The bulk form repeats the search, so "select all matching" means this search.
         "bulk_search": {"q": query, **filters.query_params()},
-        "bulk_actions": BulkAction.choices,
+        "bulk_actions": [
+            *BulkAction.choices,
+            *((extra.key, extra.label) for extra in EXTRA_ACTIONS.values()),
+        ],
         "bulk_groups": groups,
+        "bulk_extra_fields": [
+            (extra.fields_template, extra.fields_context(request.organization))
+            for extra in EXTRA_ACTIONS.values()
+        ]
+        if not archived
+        else [],
     }
     template = "clients/client_list.html"
     if request.htmx and request.htmx.target == "client-results":
@@ -301,6 +311,8 @@ def client_bulk(request):
                 + " Nothing was changed."
             )
         action, group = form.cleaned_data["action"], form.group
+        if action in EXTRA_ACTIONS:
+            return EXTRA_ACTIONS[action].view(request, client_ids=ids, search=search)
         fingerprint = selectors.selection_fingerprint(ids)
         confirmed = request.POST.get("confirm") == "1"
         stale = confirmed and request.POST.get("fingerprint") != fingerprint
