@@ -157,17 +157,8 @@ def changes_for_update(*, target, before: dict, after: dict) -> list[tuple[Clien
     really changed, with what changed: one or two queries whatever their number."""
     organization = target.organization
     if target.level == Level.CLIENT:
-        client = target.obj
-        if not client.has_portal_access:
-            return []
-        group = client.group if client.group_id else None
-        base = dict(
-            organization=client.practice_values or {},
-            group=(client.group_values or {}) if group else None,
-            group_name=group.name if group else "",
-        )
-        pairs = [(client, Sources(**base, client=before), Sources(**base, client=after))]
-    elif target.level == Level.GROUP:
+        return changes_for_clients([(target.obj, before, after)])
+    if target.level == Level.GROUP:
         group = target.obj
         practice = group.practice_values or {}
         pairs = [
@@ -193,6 +184,23 @@ def changes_for_update(*, target, before: dict, after: dict) -> list[tuple[Clien
                     Sources(after, group_values, name, own),
                 )
             )
+    return _really_changed(pairs)
+
+
+def changes_for_clients(items) -> list[tuple[Client, list]]:
+    """For (client, own values before, own values after) of clients loaded with their
+    settings (clients_with_settings): those whose portal really changed. No query."""
+    pairs = []
+    for client, before, after in items:
+        if not client.has_portal_access:
+            continue
+        group = client.group if client.group_id else None
+        base = {
+            "organization": client.practice_values or {},
+            "group": (client.group_values or {}) if group else None,
+            "group_name": group.name if group else "",
+        }
+        pairs.append((client, Sources(**base, client=before), Sources(**base, client=after)))
     return _really_changed(pairs)
 
 
