@@ -35,13 +35,13 @@ def _practice(name: str, clients: int, groups: int, *, seed: int) -> Organizatio
     slug = name.lower().replace(" ", "-")
     with transaction.atomic():
         PortalSettings.objects.update_or_create(
-            organization=organization, defaults={"values": {"packages": False}}
+            organization=organization, defaults={"values": {"packages": "off"}}
         )
         group_rows = ClientGroup.objects.bulk_create(
             ClientGroup(organization=organization, name=f"Group {n:02d}") for n in range(groups)
         )
         PortalSettings.objects.bulk_create(
-            PortalSettings(group=group, values={rng.choice(KEYS): rng.random() < 0.5})
+            PortalSettings(group=group, values={rng.choice(KEYS): rng.choice(("full", "off"))})
             for group in group_rows[: max(1, groups // 5)]
         )
         for start in range(0, clients, BATCH):

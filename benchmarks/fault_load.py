@@ -126,9 +126,7 @@ def toggle(provider: Browser, client_pk: int, section: str, enabled: bool) -> bo
     path = f"/clients/{client_pk}/settings/portal/"
     _, page = provider.open(path)
     version = re.search(r'name="version" value="([^"]+)"', page).group(1)
-    checked = set(re.findall(r'name="section-(\w+)" value="on" checked', page))
-    checked = (checked | {section}) if enabled else (checked - {section})
-    data = {"version": version, **{f"section-{key}": "on" for key in checked}}
+    data = {"version": version, f"section-{section}": "full" if enabled else "off"}
     headers = {
         "X-CSRFToken": provider.cookie("csrftoken"),
         "HX-Request": "true",

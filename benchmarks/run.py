@@ -190,9 +190,9 @@ def save_targets(data):
         target = Target.of(client).reload()
         effective = target.effective()
         body = "&".join(
-            f"section-{s.key}=on"
+            f"section-{s.key}={effective[s.key].access.value}"
             for s in SECTIONS
-            if s.key != "billing" and effective[s.key].enabled
+            if s.key != "billing"
         )
         billing = "1" if effective["billing"].enabled else "0"
         pairs.append(f"{client.pk}:{billing}:{target.version_token()}")

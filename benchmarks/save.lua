@@ -23,8 +23,10 @@ end
 
 function request()
   local body = "version=" .. version .. "&" .. sections
-  if not billing_on then
-    body = body .. "&section-billing=on"
+  if billing_on then
+    body = body .. "&section-billing=off"
+  else
+    body = body .. "&section-billing=full"
   end
   -- wrk.format does not add the command line's headers (the session cookie) when given its
   -- own table, so start from them.
@@ -44,5 +46,6 @@ function response(status, headers, body)
   if next_version then
     version = next_version
   end
-  billing_on = string.find(body, 'name="section-billing" value="on" checked', 1, true) ~= nil
+  -- Billing is on unless its own "Off" choice is the one checked.
+  billing_on = string.find(body, 'name="section-billing" value="off" checked', 1, true) == nil
 end

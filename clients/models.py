@@ -406,6 +406,7 @@ class AccessRefusal(AppendOnlyModel):
 
     class Reason(models.TextChoices):
         SECTION_OFF = "section_off", "Portal section not allowed"
+        VIEW_ONLY = "view_only", "Action in a view-only portal section"
         UNTAGGED = "untagged", "Portal page without a section"
         WRONG_ROLE = "wrong_role", "Not allowed for this role"
         OTHER_PRACTICE = "other_practice", "Record of another practice or client"

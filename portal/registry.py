@@ -64,13 +64,14 @@ class HomeCard(NamedTuple):
     section: object  # portal_settings.sections.Section
     template: str
     summary: object
+    can_act: bool  # False when the section is View only: the card offers no action
 
 
 def home_cards(*, client, allowed) -> list[HomeCard]:
     """The portal home's cards, one for each section the client may use whose package offers
     one: `selectors.home_summary(client)` (one small query) and
-    `templates/portal/<package>/_home_card.html`, which gets its result as `summary`. Sections
-    not allowed are never read."""
+    `templates/portal/<package>/_home_card.html`, which gets its result as `summary` (and
+    `can_act`, False when the section is View only). Sections not allowed are never read."""
     cards = []
     for section in registry.SECTIONS:
         if not allowed.allows(section.key):
@@ -78,7 +79,7 @@ def home_cards(*, client, allowed) -> list[HomeCard]:
         summary = getattr(_selectors(section), "home_summary", None)
         if summary is not None:
             template = f"portal/{section.package}/_home_card.html"
-            cards.append(HomeCard(section, template, summary(client)))
+            cards.append(HomeCard(section, template, summary(client), allowed.can_act(section.key)))
     return cards
 
 

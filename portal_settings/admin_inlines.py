@@ -11,25 +11,29 @@ from django.db import transaction
 
 from clients.models import Organization
 from portal_settings.confirmations import describe
+from portal_settings.levels import BUILT_IN_ACCESS
 from portal_settings.models import PortalSettings
 from portal_settings.resolver import BUILT_IN_SOURCE, PRACTICE_SOURCE
 from portal_settings.sections import SECTIONS
 from portal_settings.services import StaleSettingsError, portal_settings_update
 from portal_settings.targets import Target
 
-TO_VALUE = {"": None, "on": True, "off": False}
+
+def _level_choices(section) -> list[tuple[str, str]]:
+    return [(level.value, level.label) for level in section.levels]
 
 
 def _section_field(section) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=section.label,
-        choices=[("", "Inherit"), ("on", "On"), ("off", "Off")],
+        choices=[("", "Inherited"), *_level_choices(section)],
         required=False,
     )
 
 
 class PortalSettingsInlineForm(forms.ModelForm):
-    """One select per section: Inherit, On or Off, each saying what it inherits and shows now.
+    """One select per section: Inherited or one of the levels the section offers, saying what
+    it inherits and shows now.
 
     The nine fields are declared on the class (not only added in __init__), because the admin
     renders the fields its fieldsets name, and those come from the form class.
@@ -52,23 +56,20 @@ class PortalSettingsInlineForm(forms.ModelForm):
             inherited, effective = target.inherited(), target.effective()
         for section in SECTIONS:
             field = self.fields[section.field_name]
-            value = values.get(section.key)
-            field.initial = "" if value is None else ("on" if value else "off")
+            field.initial = values.get(section.key, "")
             if target is not None:
-                field.choices = [
-                    ("", f"Inherit ({inherited[section.key].label})"),
-                    ("on", "On"),
-                    ("off", "Off"),
-                ]
+                inherit = inherited[section.key].inherited_choice
                 field.help_text = f"Now: {effective[section.key].label}"
             elif isinstance(parent, Organization):
-                field.choices = [("", f"Inherit ({BUILT_IN_SOURCE}: On)"), *field.choices[1:]]
+                where = BUILT_IN_SOURCE.removeprefix("Inherited ")
+                inherit = f"Inherited ({BUILT_IN_ACCESS.label}, {where})"
             else:
-                field.choices = [("", f"Inherit ({PRACTICE_SOURCE})"), *field.choices[1:]]
+                inherit = f"Inherited ({PRACTICE_SOURCE.removeprefix('Inherited ')})"
+            field.choices = [("", inherit), *_level_choices(section)]
 
     def changes(self) -> dict:
         values = self.instance.values if self.instance.pk else {}
-        chosen = {s.key: TO_VALUE[self.cleaned_data.get(s.field_name) or ""] for s in SECTIONS}
+        chosen = {s.key: self.cleaned_data.get(s.field_name) or None for s in SECTIONS}
         return {key: value for key, value in chosen.items() if values.get(key) != value}
 
 

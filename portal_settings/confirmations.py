@@ -13,11 +13,11 @@ def describe(changes, *, target: Target | None = None) -> str:
     reach = settings_reach(target=target, keys=[c.section.key for c in changes]) if target else {}
     parts = []
     for change in changes:
-        state = "allowed" if change.enabled else "not allowed"
+        # "View and pay bills: Full → View only"; "Goals: Off → inherited again (Full)"
+        after = change.access.label
         if change.follows_default:
-            part = f"{change.section.label} is inherited again ({state})"
-        else:
-            part = f"{change.section.label} is now {state}"
+            after = f"inherited again ({after})"
+        part = f"{change.section.label}: {change.before.label} → {after}"
         if change.section.key in reach:
             part += ": " + _reach_text(reach[change.section.key], target)
         parts.append(part)

@@ -1,15 +1,25 @@
-"""Enforcement: which portal views a client may reach. Deny by default.
+"""Enforcement: which portal views a client may reach, and which actions they may take.
+Deny by default.
 
-Every portal view carries a tag: the key of the section it belongs to (`@portal_section(...)`)
-or ALWAYS_AVAILABLE (`@always_available`). The middleware refuses a portal URL whose view has no
-tag, and a tagged one whose section is off for the client, before the view runs and for every
-HTTP method.
+Every portal view carries a tag: the key of the section it belongs to, and what it does
+(`@portal_section(key, acts=...)`), or ALWAYS_AVAILABLE (`@always_available`):
+
+- `acts=NEVER` (the default): the view only shows things. It answers GET and HEAD; any other
+  method is refused at every level, so a view that changes anything must say it acts.
+- `acts=ON_POST`: a page that shows things on GET/HEAD and takes its action on POST (the
+  invoice page and its Pay form). GET is viewing, anything else is the action.
+- `acts=ALWAYS`: every method is the action (the booking page, the buy page: their GET is the
+  first step of acting).
+
+The middleware decides (`decide`) before the view runs: no tag, a section that is Off, or an
+action in a section that is View only is refused, for every method; htmx gets a redirect.
 """
 
 import logging
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
@@ -18,6 +28,7 @@ from clients.access import home_url_for, membership_of
 from clients.middleware import activate_practice_timezone
 from clients.models import AccessRefusal
 from clients.security import record_refusal
+from portal_settings.levels import Access
 from portal_settings.resolver import (
     client_with_settings_for_user,
     clients_with_settings,
@@ -28,13 +39,30 @@ from portal_settings.sections import ALWAYS_AVAILABLE, BY_KEY
 logger = logging.getLogger("portal_settings.enforcement")
 
 TAG = "portal_section"
+ACTS_TAG = "portal_acts"
+
+# What a tagged view does (see the module's docstring).
+NEVER = "never"
+ON_POST = "on_post"
+ALWAYS = "always"
+ACTS = (NEVER, ON_POST, ALWAYS)
+
+SAFE_METHODS = ("GET", "HEAD")
+
+# What `decide` answers when it refuses.
+SECTION_OFF = "section_off"
+VIEW_ONLY = "view_only"
+NOT_ALLOWED = "method_not_allowed"
 
 
-def portal_section(key: str):
-    """Tag a portal view with the section it belongs to."""
+def portal_section(key: str, *, acts: str = NEVER):
+    """Tag a portal view with the section it belongs to and whether it acts."""
+    if acts not in ACTS:
+        raise ValueError(f"acts must be one of {ACTS}, not {acts!r}")
 
     def decorator(view):
         setattr(view, TAG, key)
+        setattr(view, ACTS_TAG, acts)
         return view
 
     return decorator
@@ -50,14 +78,37 @@ def section_tag(view) -> str | None:
     return getattr(view, TAG, None)
 
 
+def acts_tag(view) -> str | None:
+    return getattr(view, ACTS_TAG, None)
+
+
+def is_action(acts: str, method: str) -> bool:
+    return acts == ALWAYS or (acts == ON_POST and method not in SAFE_METHODS)
+
+
+def decide(*, access: Access, acts: str | None, method: str) -> str | None:
+    """Whether a tagged section view may answer `method` at `access`: None to serve it, or why
+    not. Deny by default: an unknown `acts` refuses everything."""
+    if access is Access.OFF or acts not in ACTS:
+        return SECTION_OFF
+    if acts == NEVER and method not in SAFE_METHODS:
+        return NOT_ALLOWED
+    if is_action(acts, method) and access is not Access.FULL:
+        return VIEW_ONLY
+    return None
+
+
 def is_portal_request(request) -> bool:
     match = request.resolver_match
     return bool(match and match.namespaces and match.namespaces[0] == "portal")
 
 
 def refuse(request, *, reason: str, status: int = 403, section=None):
-    """The refusal a client sees: a page for a browser, a redirect home for htmx."""
+    """The refusal a client sees: a page for a browser, a redirect for htmx (to the section's
+    page when the section is view-only, else home)."""
     if request.htmx:
+        if reason == VIEW_ONLY and section is not None:
+            return HttpResponseClientRedirect(section.url)
         return HttpResponseClientRedirect(reverse("portal:home"))
     client = getattr(request, "client", None)
     return render(
@@ -137,14 +188,22 @@ class PortalAccessMiddleware:
             if log:
                 record_refusal(request, reason=AccessRefusal.Reason.UNTAGGED)
             return refuse(request, reason="untagged")
-        if not request.portal_settings.allows(tag):
-            if log:
-                record_refusal(request, reason=AccessRefusal.Reason.SECTION_OFF, detail=tag)
-            return refuse(request, reason="section_off", section=BY_KEY[tag])
-        return None
+        refusal = decide(
+            access=request.portal_settings.access(tag),
+            acts=acts_tag(view_func),
+            method=request.method,
+        )
+        if refusal is None:
+            return None
+        if refusal == NOT_ALLOWED:
+            # A page that only shows things changes nothing, whatever is sent to it; its Allow
+            # header says so (other pages' PUT, DELETE... get config.middleware's 405).
+            return HttpResponseNotAllowed(SAFE_METHODS)
+        if log:
+            record_refusal(request, reason=refusal, detail=tag)
+        return refuse(request, reason=refusal, section=BY_KEY[tag])
 
 
-SAFE_METHODS = ("GET", "HEAD")
 # Set by portal_settings.views.preview_start for a provider; cleared by preview_end.
 PREVIEW_SESSION_KEY = "portal_preview_client"
 

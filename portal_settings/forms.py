@@ -1,17 +1,17 @@
 """Reading a posted settings form. Strict: anything the form does not offer is refused."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from portal_settings.resolver import EffectiveSettings
+from portal_settings.levels import Access
 from portal_settings.sections import BY_KEY, SECTIONS
 
 FIELD_PREFIX = "section-"
-TRUE_VALUES = {"on", "true", "1"}
-FALSE_VALUES = {"off", "false", "0"}
+INHERIT = "inherit"  # the value of a row's "Inherited (…)" choice
 NOTE_MAX_LENGTH = 500
-OTHER_FIELDS = {"csrfmiddlewaretoken", "version", "note", "use_default", "save"}
+OTHER_FIELDS = {"csrfmiddlewaretoken", "version", "note", "save"}
 
 
 class SettingsInputError(ValueError):
@@ -20,7 +20,7 @@ class SettingsInputError(ValueError):
 
 @dataclass(frozen=True)
 class SettingsSubmission:
-    changes: dict[str, bool | None]
+    changes: dict[str, Access | None]
     version: str
     note: str
 
@@ -32,11 +32,17 @@ def _single(post: QueryDict, name: str) -> str:
     return values[0]
 
 
-def parse_settings_post(post: QueryDict, *, current: EffectiveSettings) -> SettingsSubmission:
-    """Turn a SAVE into the changes the provider made against what is stored now.
+def choice_words(section) -> str:
+    """ "Full, View only, Off or Inherited" """
+    return ", ".join(level.label for level in section.levels) + " or Inherited"
 
-    A checked box posts "on"; an unchecked box posts nothing, which means off. "true"/"false"
-    and "1"/"0" are accepted too, for scripted clients; any other value is refused.
+
+def parse_settings_post(post: QueryDict, *, own: Mapping[str, str]) -> SettingsSubmission:
+    """Turn a SAVE into the changes the provider made against the target's own values now.
+
+    Each row posts one choice: "inherit" or one of the levels its section offers ("full",
+    "view", "off"). A row that posts nothing is left as it is. Only rows whose choice differs
+    from the stored explicit value are changes; anything else is refused.
     """
     for name in post:
         if name in OTHER_FIELDS:
@@ -59,26 +65,19 @@ def parse_settings_post(post: QueryDict, *, current: EffectiveSettings) -> Setti
         # What forms.CharField refuses too: PostgreSQL cannot store a NUL character.
         raise SettingsInputError("The note cannot contain null characters.")
 
-    reset = post.getlist("use_default")
-    for key in reset:
-        if key not in BY_KEY:
-            raise SettingsInputError(f"{key!r} is not a Client Portal section.")
-
-    changes: dict[str, bool | None] = {}
+    changes: dict[str, Access | None] = {}
     for section in SECTIONS:
-        raw = (
-            _single(post, section.field_name).strip().lower()
-            if section.field_name in post
-            else "off"
-        )
-        if raw in TRUE_VALUES:
-            chosen = True
-        elif raw in FALSE_VALUES:
-            chosen = False
+        if section.field_name not in post:
+            continue
+        raw = _single(post, section.field_name).strip().lower()
+        if raw == INHERIT:
+            chosen = None
+        elif section.allows_level(raw):
+            chosen = Access(raw)
         else:
-            raise SettingsInputError(f"The value for {section.label!r} must be on or off.")
-        if section.key in reset:
-            changes[section.key] = None
-        elif chosen != current[section.key].enabled:
+            raise SettingsInputError(
+                f"The value for “{section.label}” must be {choice_words(section)}."
+            )
+        if chosen != own.get(section.key):
             changes[section.key] = chosen
     return SettingsSubmission(changes=changes, version=version, note=note)

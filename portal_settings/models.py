@@ -10,20 +10,24 @@ from portal_settings.sections import BY_KEY
 
 
 def validate_values(values) -> None:
+    """Each key a section of the registry, each value one of the levels that section allows."""
     if not isinstance(values, dict):
-        raise ValidationError("Portal settings must map section keys to true or false.")
+        raise ValidationError("Portal settings must map section keys to access levels.")
     for key, value in values.items():
-        if key not in BY_KEY:
+        section = BY_KEY.get(key)
+        if section is None:
             raise ValidationError(f"{key!r} is not a Client Portal section.")
-        if not isinstance(value, bool):
-            raise ValidationError(f"The setting for {key!r} must be true or false.")
+        if not isinstance(value, str) or not section.allows_level(value):
+            choices = ", ".join(f"{level.label} ({level.value!r})" for level in section.levels)
+            raise ValidationError(f"{section.label} can be {choices}; not {value!r}.")
 
 
 class PortalSettings(models.Model):
-    """The explicit on/off values at one level, for exactly one target.
+    """The explicit access levels at one level, for exactly one target.
 
-    `values` maps a section key to True (on) or False (off); a section that is not in it has no
-    value at this level and inherits (client -> group -> practice default -> on). One row per
+    `values` maps a section key to an Access value ("full", "view" or "off"); a section that is
+    not in it has no value at this level and inherits (client -> group -> practice default ->
+    Full). One row per
     target, so changing a group or the practice default writes one row whatever its size.
     """
 

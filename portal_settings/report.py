@@ -93,8 +93,6 @@ def csv_lines(*, organization, clients) -> Iterator[str]:
                 )
             )
             cells = resolved[key] = [
-                value
-                for r in effective.values()
-                for value in ("on" if r.enabled else "off", r.label)
+                value for r in effective.values() for value in (r.access.value, r.label)
             ]
         yield _row(writer, [f"{last}, {first}", email, group_name or "", *cells])

@@ -1,8 +1,8 @@
-"""The resolver: each section's effective value for a client, and where it comes from.
+"""The resolver: each section's effective access level for a client, and where it comes from.
 
 Precedence: the first explicit value walking client -> group -> practice default -> built-in
-default (on). Inheritance is resolved when read, so a change to a group or the practice default
-is one row, seen by every client at their next request.
+default (Full). Inheritance is resolved when read, so a change to a group or the practice
+default is one row, seen by every client at their next request.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 
 from clients.models import Client, ClientGroup, Organization
+from portal_settings.levels import BUILT_IN_ACCESS, Access
 from portal_settings.models import Level, PortalSettings
 from portal_settings.sections import SECTIONS, Section
 
-BUILT_IN_DEFAULT = True
 BUILT_IN = "builtin"
 
-
-ON_OFF = {True: "On", False: "Off"}
 # One vocabulary for where a value comes from, on every page, the history, the report, the CSV
-# and the admin: "Set for this client: Off", "Inherited from Teens: Off",
-# "Inherited from practice: On", "Inherited from built-in default: On".
+# and the admin: "Set for this client: View only", "Inherited from Teens: Off",
+# "Inherited from practice: Full", "Inherited from built-in default: Full".
 OWN_SOURCE = {
     Level.CLIENT: "Set for this client",
     Level.GROUP: "Set for this group",
@@ -29,6 +27,9 @@ OWN_SOURCE = {
 }
 PRACTICE_SOURCE = "Inherited from practice"
 BUILT_IN_SOURCE = "Inherited from built-in default"
+# Audit rows written before access levels stored "on" and "off" (and, for an inherited value,
+# its words then: "Inherited from Teens: On"); they read as the levels they became.
+LEGACY_VALUES = {"on": Access.FULL, "off": Access.OFF}
 
 
 def group_source(group_name: str) -> str:
@@ -38,26 +39,49 @@ def group_source(group_name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Resolution:
     section: Section
-    enabled: bool
+    access: Access
     level: str  # Level value, or BUILT_IN
     source: str  # "Set for this client", "Inherited from Teens", "Inherited from practice"
 
     @property
+    def enabled(self) -> bool:
+        """The section is part of the client's portal (Full or View only)."""
+        return self.access is not Access.OFF
+
+    @property
+    def view_only(self) -> bool:
+        return self.access is Access.VIEW
+
+    @property
+    def can_act(self) -> bool:
+        return self.access is Access.FULL
+
+    @property
     def label(self) -> str:
-        """Where the value comes from and the value: "Inherited from Teens: Off"."""
-        return f"{self.source}: {ON_OFF[self.enabled]}"
+        """Where the value comes from and the value: "Inherited from Teens: View only"."""
+        return f"{self.source}: {self.access.label}"
+
+    @property
+    def inherited_choice(self) -> str:
+        """This resolution as the "inherit" choice of a settings row: "Inherited (Full, from
+        Teens)"."""
+        where = self.source.removeprefix("Inherited ")
+        return f"Inherited ({self.access.label}, {where})"
 
 
 def trail_value_label(level: str, value: str) -> str:
-    """An audit trail value ("on", "off", "default:<what was inherited>", or "default" in rows
-    written before the inherited value was kept) of a change at `level`, in the same words."""
-    if value in ("on", "off"):
-        return f"{OWN_SOURCE[level]}: {ON_OFF[value == 'on']}"
+    """An audit trail value of a change at `level` in the settings pages' words: a level
+    ("full", "view", "off", or "on"/"off" in rows from before levels), "default:<what was
+    inherited>", or "default" in rows written before the inherited value was kept."""
+    if value in LEGACY_VALUES or value in Access.values:
+        access = LEGACY_VALUES.get(value) or Access(value)
+        return f"{OWN_SOURCE[level]}: {access.label}"
     if value.startswith("default:"):
-        return value.removeprefix("default:")
+        text = value.removeprefix("default:")
+        return text.removesuffix(": On") + ": Full" if text.endswith(": On") else text
     if value == "default":
         if level == Level.ORGANIZATION:
-            return f"{BUILT_IN_SOURCE}: {ON_OFF[BUILT_IN_DEFAULT]}"
+            return f"{BUILT_IN_SOURCE}: {BUILT_IN_ACCESS.label}"
         return "Inherited"
     return value
 
@@ -66,10 +90,10 @@ def trail_value_label(level: str, value: str) -> str:
 class Sources:
     """The explicit values of each level for one target, as plain dicts (missing = inherit)."""
 
-    organization: Mapping[str, bool]
-    group: Mapping[str, bool] | None = None
+    organization: Mapping[str, str]
+    group: Mapping[str, str] | None = None
     group_name: str = ""
-    client: Mapping[str, bool] | None = None
+    client: Mapping[str, str] | None = None
 
 
 class EffectiveSettings(Mapping):
@@ -92,10 +116,17 @@ class EffectiveSettings(Mapping):
     def __len__(self) -> int:
         return len(self._by_key)
 
-    def allows(self, key: str) -> bool:
-        """Deny by default: a key the registry does not know is never allowed."""
+    def access(self, key: str) -> Access:
+        """Deny by default: a key the registry does not know is Off."""
         resolution = self._by_key.get(key)
-        return resolution is not None and resolution.enabled
+        return resolution.access if resolution is not None else Access.OFF
+
+    def allows(self, key: str) -> bool:
+        """The section is part of the portal (Full or View only)."""
+        return self.access(key) is not Access.OFF
+
+    def can_act(self, key: str) -> bool:
+        return self.access(key) is Access.FULL
 
 
 def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
@@ -104,7 +135,7 @@ def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
     `upto` stops the walk early: resolving a group's page uses Level.GROUP (the client level is
     ignored), the practice defaults page uses Level.ORGANIZATION.
     """
-    chain: list[tuple[Mapping[str, bool], str, str]] = []
+    chain: list[tuple[Mapping[str, str], str, str]] = []
     if upto == Level.CLIENT and sources.client is not None:
         chain.append((sources.client, Level.CLIENT, OWN_SOURCE[Level.CLIENT]))
     if upto in (Level.CLIENT, Level.GROUP) and sources.group is not None:
@@ -122,10 +153,15 @@ def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
         for values, level, label in chain:
             value = values.get(section.key)
             if value is not None:
-                resolutions.append(Resolution(section, value, level, label))
+                # Access(value) refuses anything that is not a level (the middleware then
+                # fails closed); a level the section does not offer counts as Off.
+                access = Access(value)
+                if access not in section.levels:
+                    access = Access.OFF
+                resolutions.append(Resolution(section, access, level, label))
                 break
         else:
-            resolutions.append(Resolution(section, BUILT_IN_DEFAULT, BUILT_IN, builtin_source))
+            resolutions.append(Resolution(section, BUILT_IN_ACCESS, BUILT_IN, builtin_source))
     return EffectiveSettings(resolutions)
 
 
@@ -224,7 +260,7 @@ def effective_settings_for_client(*, client: Client) -> EffectiveSettings:
 BULK_RELATED = ("group", "group__portal_settings", "portal_settings")
 
 
-def resolve_loaded(client: Client, organization_values: Mapping[str, bool]) -> EffectiveSettings:
+def resolve_loaded(client: Client, organization_values: Mapping[str, str]) -> EffectiveSettings:
     """A client loaded with BULK_RELATED, its practice's default values given: no query."""
     group = client.group if client.group_id else None
     return resolve(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from portal_settings.levels import ALL_LEVELS, FULL_OR_OFF, Access
+
 
 @dataclass(frozen=True)
 class Section:
@@ -19,6 +21,12 @@ class Section:
     summary: str  # what the client finds there (home card, empty states)
     slug: str  # the URL segment: /portal/<slug>/ and /clients/<id>/<slug>/
     package: str  # the package under portal/ that implements it, e.g. "care_plans"
+    # The access levels a provider may choose, most access first. A section whose portal views
+    # only show things (View care plans) has no View only: it is Full or Off.
+    levels: tuple[Access, ...] = ALL_LEVELS
+
+    def allows_level(self, value) -> bool:
+        return value in self.levels
 
     @property
     def url(self) -> str:
@@ -26,7 +34,7 @@ class Section:
 
     @property
     def field_name(self) -> str:
-        """The name of the section's checkbox on the settings forms."""
+        """The name of the section's control on the settings forms."""
         return f"section-{self.key}"
 
 
@@ -86,6 +94,7 @@ SECTIONS: tuple[Section, ...] = (
         "The care plans your provider has written for you, with their recommendations.",
         slug="care-plans",
         package="care_plans",
+        levels=FULL_OR_OFF,
     ),
     Section(
         "programs",

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
+from portal_settings.levels import Access
 from portal_settings.models import PortalSettings
 from portal_settings.notices import changes_for_update, email_clients_after_commit
 from portal_settings.sections import BY_KEY, Section
@@ -14,13 +15,15 @@ from portal_settings.targets import Target
 INHERITED_PREFIX = "default:"
 
 
-def explicit_label(value: bool | None, inherited=None) -> str:
-    """How an explicit value at one level is written in the audit trail: "on", "off", or, for
-    no value of its own, "default:" and what it inherited at that moment ("default:Inherited
-    from Teens: Off"), so the History can say it later, whatever changed since."""
+def explicit_label(value: str | None, inherited=None) -> str:
+    """How an explicit value at one level is written in the audit trail: its level ("full",
+    "view", "off"), or, for no value of its own, "default:" and what it inherited at that
+    moment ("default:Inherited from Teens: Off"), so the History can say it later, whatever
+    changed since. (Rows from before levels say "on"/"off"; resolver.trail_value_label reads
+    both.)"""
     if value is None:
         return INHERITED_PREFIX + inherited.label if inherited is not None else "default"
-    return "on" if value else "off"
+    return Access(value).value
 
 
 class StaleSettingsError(Exception):
@@ -30,35 +33,60 @@ class StaleSettingsError(Exception):
 @dataclass(frozen=True)
 class Change:
     section: Section
-    old: bool | None  # explicit value at this level before (None = inherited)
-    new: bool | None  # explicit value at this level after
-    enabled: bool  # the effective value after the change
+    old: Access | None  # explicit value at this level before (None = inherited)
+    new: Access | None  # explicit value at this level after
+    access: Access  # the effective value after the change
+    before: Access  # the effective value before the change
+
+    @property
+    def enabled(self) -> bool:
+        return self.access is not Access.OFF
 
     @property
     def follows_default(self) -> bool:
         return self.new is None
 
 
+class SettingsValueError(ValueError):
+    """An unknown section or a level the section does not offer: nothing was saved."""
+
+
+def validate_changes(changes) -> dict[str, Access | None]:
+    """The changes as Access values; SettingsValueError, in the form's words, for anything
+    else."""
+    unknown = sorted(str(key) for key in set(changes) - set(BY_KEY))
+    if unknown:
+        raise SettingsValueError(f"Unknown section: {', '.join(unknown)}")
+    valid = {}
+    for key, value in changes.items():
+        section = BY_KEY[key]
+        if value is not None and (not isinstance(value, str) or not section.allows_level(value)):
+            choices = ", ".join(level.label for level in section.levels)
+            raise SettingsValueError(
+                f"“{section.label}” can be {choices} or inherited; {value!r} is not one of them."
+            )
+        valid[key] = None if value is None else Access(value)
+    return valid
+
+
 def portal_settings_update(
     *,
     actor,
     target: Target,
-    changes: dict[str, bool | None],
+    changes: dict[str, str | None],
     shown_version: str,
     note: str = "",
 ) -> list[Change]:
     """Apply a settings form to one practice, group or client.
 
-    `changes` maps section keys to the value the provider chose (True/False), or None for
-    "Use default". A chosen value equal to what the target would inherit removes its override,
-    so it follows its defaults again. Sections whose explicit value would not change are left
-    alone. If anything shown on the form changed since `shown_version`, nothing is saved.
+    `changes` maps section keys to the level the provider chose (an Access value the section
+    offers), or None for "Inherited". A chosen level equal to what the target would inherit
+    removes its override, so it follows its defaults again. Sections whose explicit value would
+    not change are left alone. If anything shown on the form changed since `shown_version`,
+    nothing is saved. An unknown section or a level the section does not offer raises
+    SettingsValueError, and nothing is saved.
     """
-    unknown = sorted(set(changes) - set(BY_KEY))
-    if unknown:
-        raise ValueError(f"Unknown section: {', '.join(unknown)}")
-    if any(value is not None and not isinstance(value, bool) for value in changes.values()):
-        raise ValueError("Section values must be true, false or None.")
+    changes = validate_changes(changes)
 
     with transaction.atomic():
         row = target.lock_row()
@@ -66,6 +94,7 @@ def portal_settings_update(
         if current.version_token() != shown_version:
             raise StaleSettingsError
         inherited = current.inherited()
+        effective = current.effective()
         before = current.own_values()
         values = current.own_values()
         applied: list[Change] = []
@@ -73,16 +102,16 @@ def portal_settings_update(
             if key not in changes:
                 continue
             chosen = changes[key]
-            old = values.get(key)
-            new = None if chosen is None or chosen == inherited[key].enabled else chosen
+            old = Access(values[key]) if key in values else None
+            new = None if chosen is None or chosen is inherited[key].access else chosen
             if new == old:
                 continue
             if new is None:
                 values.pop(key, None)
             else:
-                values[key] = new
-            enabled = inherited[key].enabled if new is None else new
-            applied.append(Change(BY_KEY[key], old, new, enabled))
+                values[key] = new.value
+            access = inherited[key].access if new is None else new
+            applied.append(Change(BY_KEY[key], old, new, access, effective[key].access))
         if not applied:
             return []
         _save_row(target=current, row=row, values=values)

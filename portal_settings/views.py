@@ -22,12 +22,13 @@ from clients.services import organization_client_emails_set
 from clients.validators import parse_id
 from portal_settings.confirmations import describe
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
-from portal_settings.forms import SettingsInputError, parse_settings_post
+from portal_settings.forms import INHERIT, SettingsInputError, parse_settings_post
 from portal_settings.models import Level
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
+    SettingsValueError,
     StaleSettingsError,
     portal_preview_start,
     portal_settings_update,
@@ -39,17 +40,28 @@ REPORT_PER_PAGE = 50
 
 
 def _rows(target: Target):
+    """One row per section: its effective value and source, and its choices (the inherited
+    value first, then the levels the section offers), the stored one selected."""
     inherited = target.inherited()
     own = target.own_values()
-    return [
-        {
-            "section": resolution.section,
-            "resolution": resolution,
-            "inherited": inherited[key],
-            "overridden": key in own,
-        }
-        for key, resolution in target.effective().items()
-    ]
+    rows = []
+    for key, resolution in target.effective().items():
+        selected = own.get(key, INHERIT)
+        choices = [(INHERIT, inherited[key].inherited_choice)]
+        choices += [(level.value, level.label) for level in resolution.section.levels]
+        rows.append(
+            {
+                "section": resolution.section,
+                "resolution": resolution,
+                "inherited": inherited[key],
+                "overridden": key in own,
+                "choices": [
+                    {"value": value, "label": label, "selected": value == selected}
+                    for value, label in choices
+                ],
+            }
+        )
+    return rows
 
 
 def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
@@ -60,7 +72,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
         if not can_edit:
             raise PermissionDenied("Only a practice admin can change the practice defaults.")
         try:
-            submission = parse_settings_post(request.POST, current=target.effective())
+            submission = parse_settings_post(request.POST, own=target.own_values())
             changes = portal_settings_update(
                 actor=request.user,
                 target=target,
@@ -68,7 +80,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 shown_version=submission.version,
                 note=submission.note,
             )
-        except SettingsInputError as exc:
+        except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
         except StaleSettingsError:
             error = (

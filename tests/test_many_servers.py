@@ -173,7 +173,7 @@ def test_a_save_through_one_server_is_enforced_by_the_other_on_the_next_request(
     }
     form.pop("section-billing")
     assert staff.request(one, f"/clients/{client.pk}/settings/portal/", form)[0] == 302
-    assert PortalSettings.objects.get(client=client).values == {"billing": False}
+    assert PortalSettings.objects.get(client=client).values == {"billing": "off"}
 
     status, page = person.request(two, "/portal/billing/")
     assert status == 403
@@ -199,5 +199,5 @@ def test_with_redis_down_a_server_still_signs_in_and_enforces_from_the_database(
     person = Browser()
     person.sign_in(down, client.user.email)
     assert person.request(down, "/portal/billing/")[0] == 200
-    PortalSettings.objects.create(client=client, values={"billing": False})
+    PortalSettings.objects.create(client=client, values={"billing": "off"})
     assert person.request(down, "/portal/billing/")[0] == 403

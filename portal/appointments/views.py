@@ -20,7 +20,7 @@ from portal.appointments.services import (
     client_can_cancel,
 )
 from portal.appointments.slots import open_slots
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ALWAYS, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["appointments"]
@@ -73,7 +73,7 @@ def _types(request):
     return AppointmentType.objects.filter(organization=request.client.organization, active=True)
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ALWAYS)
 @require_http_methods(["GET", "POST"])
 def book(request):
     organization = request.client.organization
@@ -172,7 +172,7 @@ def book(request):
     return render(request, "portal/appointments/book.html", context, status=status)
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ALWAYS)
 @require_POST
 def cancel(request, pk):
     appointment = scoped_get_or_404(Appointment, pk=pk, client=request.client)

@@ -12,7 +12,7 @@ from portal.billing.forms import CARD_FIELDS, PayForm
 from portal.billing.gateways import get_gateway
 from portal.billing.models import Invoice, Payment
 from portal.billing.services import AlreadyPaid, PaymentDeclined, client_balance, invoice_pay
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ON_POST, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["billing"]
@@ -32,7 +32,7 @@ def index(request):
     return render(request, "portal/billing/index.html", context)
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ON_POST)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters(*CARD_FIELDS)
 def invoice(request, pk):

@@ -11,13 +11,13 @@ from portal.documents.models import Document
 from portal.documents.selectors import documents_by_source
 from portal.documents.services import document_upload
 from portal.responses import attachment
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ON_POST, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["documents"]
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ON_POST)
 @require_http_methods(["GET", "POST"])
 def index(request):
     client = request.client

@@ -8,13 +8,13 @@ from clients.security import scoped_get_or_404
 from portal.goals.forms import GoalForm
 from portal.goals.models import Goal
 from portal.goals.services import goal_create, goal_set_complete
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ALWAYS, ON_POST, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["goals"]
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ON_POST)
 @require_http_methods(["GET", "POST"])
 def index(request):
     form = GoalForm(request.POST or None)
@@ -32,7 +32,7 @@ def index(request):
     return render(request, "portal/goals/index.html", context, status=400 if form.errors else 200)
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ALWAYS)
 @require_POST
 def toggle(request, pk):
     goal = scoped_get_or_404(Goal, pk=pk, client=request.client)

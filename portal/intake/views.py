@@ -12,7 +12,7 @@ from clients.security import scoped_get_or_404
 from portal.intake.answers import answer_form, display, field_name, to_answers
 from portal.intake.models import FormAssignment
 from portal.intake.services import assignment_save
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ON_POST, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["forms"]
@@ -30,7 +30,7 @@ def index(request):
     return render(request, "portal/intake/index.html", context)
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ON_POST)
 @require_http_methods(["GET", "POST"])
 def fill(request, pk):
     assignment = scoped_get_or_404(

@@ -11,7 +11,7 @@ from clients.security import scoped_get_or_404
 from portal.journal.forms import JournalForm
 from portal.journal.models import JournalEntry
 from portal.journal.services import journal_entry_create
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ON_POST, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["journal"]
@@ -27,7 +27,7 @@ def photo_response(entry: JournalEntry) -> FileResponse:
     return response
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ON_POST)
 @require_http_methods(["GET", "POST"])
 def index(request):
     form = JournalForm(request.POST or None, request.FILES or None)

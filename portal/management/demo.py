@@ -41,6 +41,7 @@ LOGINS = (
     "  Practice admin  admin@demo.test     -> provider app (/clients/)\n"
     "  Provider        provider@demo.test  -> provider app (/clients/)\n"
     "  Client          client@demo.test    -> Client Portal (/portal/), group Teens\n"
+    "  Client          ana.lopez@demo.test -> Client Portal, bills View only (no Pay)\n"
     "  Staff (admin)   staff@demo.test     -> Django admin (/admin/)\n"
 )
 
@@ -106,8 +107,14 @@ def seed() -> None:
             client.save(update_fields=["archived_at", "portal_login_allowed"])
         clients[email] = client
 
-    # Teens do not see billing (the reference's own example); one adult keeps it hidden too.
-    _apply(admin, groups["Teens"], {"billing": False, "packages": False}, "Parents handle billing")
+    # Teens do not see billing (the reference's own example). Ana sees her bills but cannot pay
+    # them in the portal (View only), and keeps her journal out of it.
+    _apply(admin, groups["Teens"], {"billing": "off", "packages": "off"}, "Parents handle billing")
     ana = clients["ana.lopez@demo.test"]
-    _apply(provider, ana, {"journal": False}, "Prefers to share notes in session")
+    _apply(
+        provider,
+        ana,
+        {"journal": "off", "billing": "view"},
+        "Prefers to share notes in session; pays at the front desk",
+    )
     demo_seed(organization=org, admin=admin, provider=provider, clients=clients)

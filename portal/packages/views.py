@@ -17,7 +17,7 @@ from portal.billing.gateways import get_gateway
 from portal.billing.services import PaymentDeclined
 from portal.packages.models import Package, PackagePurchase
 from portal.packages.services import AlreadyPurchased, package_purchase, sessions_credited
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ALWAYS, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["packages"]
@@ -36,7 +36,7 @@ def index(request):
     return render(request, "portal/packages/index.html", context)
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ALWAYS)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters(*CARD_FIELDS)
 def buy(request, pk):

@@ -9,7 +9,7 @@ from clients.security import scoped_get_or_404
 from portal.programs.models import Enrollment
 from portal.programs.progress import progress_for
 from portal.programs.services import module_complete
-from portal_settings.enforcement import portal_section
+from portal_settings.enforcement import ON_POST, portal_section
 from portal_settings.sections import BY_KEY
 
 SECTION = BY_KEY["programs"]
@@ -39,7 +39,7 @@ def program(request, pk):
     return render(request, "portal/programs/program.html", {"progress": progress})
 
 
-@portal_section(SECTION.key)
+@portal_section(SECTION.key, acts=ON_POST)
 @require_http_methods(["GET", "POST"])
 def module(request, pk, module_pk):
     enrollment = _enrollment(request, pk)

@@ -16,7 +16,8 @@ register = template.Library()
 
 @register.inclusion_tag("clients/_profile_tabs.html")
 def profile_tabs(client, active):
-    """`client` loaded with its settings; a section tab that is off for them says so."""
+    """`client` loaded with its settings; a section tab that is View only or Off for them says
+    so."""
     tabs = [
         {"key": "overview", "label": "Overview", "url": reverse("clients:detail", args=[client.pk])}
     ]
@@ -31,6 +32,6 @@ def profile_tabs(client, active):
     notice = None
     if active in registry.BY_KEY:
         resolution = effective_settings_for_client(client=client)[active]
-        if not resolution.enabled:
+        if not resolution.can_act:
             notice = resolution
     return {"tabs": tabs, "active": active, "client": client, "notice": notice}

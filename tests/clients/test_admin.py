@@ -104,7 +104,7 @@ def test_group_settings_inline_saves_through_the_service(superuser, group):
         f"{prefix}-MAX_NUM_FORMS": "1",
         f"{prefix}-0-shown_version": version,
         f"{prefix}-0-note": "From the admin",
-        f"{prefix}-0-section-billing": "off",
+        f"{prefix}-0-section-billing": "view",
         "clients-TOTAL_FORMS": "0",
         "clients-INITIAL_FORMS": "0",
         "clients-MIN_NUM_FORMS": "0",
@@ -115,15 +115,30 @@ def test_group_settings_inline_saves_through_the_service(superuser, group):
         (f.formset.errors, f.formset.non_form_errors())
         for f in response.context["inline_admin_formsets"]
     ] + [response.context["errors"]]
-    assert PortalSettings.objects.get(group=group).values == {"billing": False}
+    assert PortalSettings.objects.get(group=group).values == {"billing": "view"}
     entry = AuditEntry.objects.get()
     assert (entry.level, entry.section, entry.old_value, entry.new_value, entry.note) == (
         "group",
         "billing",
-        "default:Inherited from practice: On",
-        "off",
+        "default:Inherited from practice: Full",
+        "view",
         "From the admin",
     )
+    # The same control as the app's: Inherited (and from where), then the section's levels.
+    field = formset.formset.forms[0].fields["section-billing"]
+    assert field.choices == [
+        ("", "Inherited (Full, from practice)"),
+        ("full", "Full"),
+        ("view", "View only"),
+        ("off", "Off"),
+    ]
+    assert [
+        value for value, _ in formset.formset.forms[0].fields["section-care_plans"].choices
+    ] == [
+        "",
+        "full",
+        "off",
+    ]
 
 
 def test_audit_trail_admin_is_read_only(superuser):

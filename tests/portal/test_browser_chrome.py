@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_client_keeps_the_portal_header_and_tabs_on_refusals_and_errors(new_page):
     organization = OrganizationFactory(name="Harbor Wellness")
     client = ClientFactory(organization=organization)
-    PortalSettings.objects.create(client=client, values={"billing": False})
+    PortalSettings.objects.create(client=client, values={"billing": "off"})
     page = new_page()
     log_in(page, client.user)
 

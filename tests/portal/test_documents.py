@@ -201,13 +201,13 @@ def test_nothing_is_served_from_media_url(
 
 
 def test_upload_is_refused_when_the_section_is_off(client_record, client_http):
-    PortalSettings.objects.create(client=client_record, values={"documents": False})
+    PortalSettings.objects.create(client=client_record, values={"documents": "off"})
     assert client_upload(client_http, "a.pdf", PDF).status_code == 403
     assert not Document.objects.exists()
 
 
 def test_provider_can_prepare_documents_while_the_section_is_off(provider_http, client_record):
-    PortalSettings.objects.create(client=client_record, values={"documents": False})
+    PortalSettings.objects.create(client=client_record, values={"documents": "off"})
     page = provider_http.get(
         reverse("provider:client-documents", args=[client_record.pk])
     ).content.decode()

@@ -72,7 +72,7 @@ def test_client_buys_a_package_with_a_paid_invoice_and_credited_sessions(
 
 
 def test_buying_works_with_billing_off_and_shows_its_own_receipt(client_record, package):
-    PortalSettings.objects.create(client=client_record, values={"billing": False})
+    PortalSettings.objects.create(client=client_record, values={"billing": "off"})
     http = signed_in(client_record.user)
     response, _ = buy(http, package)
     assert response.url.startswith("/portal/packages/")
@@ -81,7 +81,9 @@ def test_buying_works_with_billing_off_and_shows_its_own_receipt(client_record, 
 
 
 def test_buying_is_refused_when_packages_is_off_even_with_billing_on(client_record, package):
-    PortalSettings.objects.create(client=client_record, values={"packages": False, "billing": True})
+    PortalSettings.objects.create(
+        client=client_record, values={"packages": "off", "billing": "full"}
+    )
     http = signed_in(client_record.user)
     response = http.post(
         reverse("portal:packages-buy", args=[package.pk]),

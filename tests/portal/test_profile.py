@@ -13,7 +13,7 @@ def test_profile_is_always_available_even_with_every_section_off(client_record):
     from portal_settings.models import PortalSettings
     from portal_settings.sections import KEYS
 
-    PortalSettings.objects.create(client=client_record, values=dict.fromkeys(KEYS, False))
+    PortalSettings.objects.create(client=client_record, values=dict.fromkeys(KEYS, "off"))
     http = signed_in(client_record.user)
     response = http.get(reverse("portal:profile"))
     assert response.status_code == 200

@@ -94,7 +94,7 @@ def test_a_section_tab_says_when_the_section_is_off_for_the_client(organization)
     portal_settings_update(
         actor=provider,
         target=target,
-        changes={"goals": False},
+        changes={"goals": "off"},
         shown_version=target.version_token(),
     )
     http = signed_in(provider)

@@ -20,7 +20,7 @@ def _settings_block(page):
 def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_page):
     organization = OrganizationFactory(name="Harbor Wellness")
     group = ClientGroupFactory(organization=organization, name="Teens")
-    PortalSettings.objects.create(organization=organization, values={"goals": False})
+    PortalSettings.objects.create(organization=organization, values={"goals": "off"})
     superuser = UserFactory(is_staff=True, is_superuser=True)
     page = new_page()
     log_in(page, superuser)
@@ -48,7 +48,7 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
         "off",
         "Parents asked",
     )
-    assert PortalSettings.objects.get(group=group).values == {"billing": False}
+    assert PortalSettings.objects.get(group=group).values == {"billing": "off"}
 
     page.goto("/admin/clients/clientgroup/add/")
     block = _settings_block(page)
@@ -59,7 +59,7 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     block.get_by_label("View and upload documents").select_option("off")
     page.get_by_role("button", name="Save", exact=True).click()
     adults = organization.client_groups.get(name="Adults")
-    assert PortalSettings.objects.get(group=adults).values == {"documents": False}
+    assert PortalSettings.objects.get(group=adults).values == {"documents": "off"}
     assert AuditEntry.objects.filter(group=adults, section="documents").count() == 1
 
     page.goto(f"/admin/clients/organization/{organization.pk}/change/")

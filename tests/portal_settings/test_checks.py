@@ -24,3 +24,15 @@ def test_an_untagged_portal_view_fails_the_check():
 def test_start_up_check_command_fails():
     with pytest.raises(SystemCheckError, match="telepathy"):
         call_command("check")
+
+
+def test_a_section_view_that_does_not_say_whether_it_acts_fails_the_check():
+    errors = check_portal_section_tags(urlconf="tests.portal_settings.urls_no_action")
+    (error,) = [e for e in errors if e.id == "portal_settings.E003"]
+    assert "portal:goals" in error.msg and "does not say whether it acts" in error.msg
+
+
+def test_a_section_offering_view_only_without_any_acting_view_fails_the_check():
+    """View only would then be the same as Full: some action was not tagged as one."""
+    errors = check_portal_section_tags(urlconf="tests.portal_settings.urls_no_action")
+    assert [e.id for e in errors if "'billing'" in e.msg] == ["portal_settings.E004"]

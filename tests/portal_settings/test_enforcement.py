@@ -28,7 +28,7 @@ def concrete(route) -> str:
 
 def turn_off(client, *keys):
     PortalSettings.objects.update_or_create(
-        client=client, defaults={"values": {k: False for k in keys}}
+        client=client, defaults={"values": {k: "off" for k in keys}}
     )
 
 
@@ -103,7 +103,7 @@ def test_a_change_is_enforced_on_the_very_next_request(client_record, provider):
     portal_settings_update(
         actor=provider,
         target=target,
-        changes={"billing": False},
+        changes={"billing": "off"},
         shown_version=target.version_token(),
     )
     assert http.get(reverse("portal:billing")).status_code == 403
@@ -118,7 +118,7 @@ def test_a_group_change_is_enforced_for_its_members(client_record, group, provid
     portal_settings_update(
         actor=provider,
         target=target,
-        changes={"documents": False},
+        changes={"documents": "off"},
         shown_version=target.version_token(),
     )
     assert http.get(reverse("portal:documents")).status_code == 403
@@ -158,8 +158,8 @@ def test_a_portal_page_costs_session_user_and_one_query_for_client_and_settings(
     client_record.group = group
     client_record.save()
     turn_off(client_record, "billing")
-    PortalSettings.objects.create(group=group, values={"journal": False})
-    PortalSettings.objects.create(organization=client_record.organization, values={"goals": True})
+    PortalSettings.objects.create(group=group, values={"journal": "off"})
+    PortalSettings.objects.create(organization=client_record.organization, values={"goals": "full"})
     http = signed_in(client_record.user)
     # the session, the user, and the client with all three levels of settings (the tabs and
     # the enforcement read that result: no query of their own; the home's own reads are pinned

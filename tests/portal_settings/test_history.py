@@ -74,8 +74,51 @@ def test_the_history_says_what_was_inherited_at_the_time(provider, provider_http
     portal_settings_update(
         actor=provider,
         target=target,
-        changes={"billing": False},
+        changes={"billing": "off"},
         shown_version=target.version_token(),
     )
     page = provider_http.get(reverse("portal_settings:client", args=[client_record.pk]))
-    assert "Inherited from practice: On → Set for this client: Off" in page.content.decode()
+    assert "Inherited from practice: Full → Set for this client: Off" in page.content.decode()
+
+
+def test_rows_from_before_levels_read_as_levels(provider_http, client_record):
+    """Rows written by the on/off code stored "on"/"off" (and "Inherited from ...: On"); the
+    trail is append-only, so the History reads them in the new words."""
+    for old, new in (("default:Inherited from practice: On", "off"), ("off", "on")):
+        audit_entry(
+            actor=None,
+            organization=client_record.organization,
+            action=AuditEntry.Action.SETTING_CHANGED,
+            client=client_record,
+            section="billing",
+            old_value=old,
+            new_value=new,
+        ).save()
+    body = provider_http.get(
+        reverse("portal_settings:client", args=[client_record.pk])
+    ).content.decode()
+    assert (
+        "View and pay bills</strong>: Inherited from practice: Full → Set for this client: Off"
+        in body
+    )
+    assert (
+        "View and pay bills</strong>: Set for this client: Off → Set for this client: Full" in body
+    )
+    assert ": On" not in body
+
+
+def test_a_change_to_view_only_reads_in_levels(provider, provider_http, group, client_record):
+    from portal_settings.services import portal_settings_update
+    from portal_settings.targets import Target
+
+    client_record.group = group
+    client_record.save()
+    target = Target.of(group).reload()
+    portal_settings_update(
+        actor=provider,
+        target=target,
+        changes={"billing": "view"},
+        shown_version=target.version_token(),
+    )
+    page = provider_http.get(reverse("portal_settings:group", args=[group.pk])).content.decode()
+    assert "Inherited from practice: Full → Set for this group: View only" in page

@@ -44,14 +44,14 @@ def member(organization, group):
 def test_a_group_change_shows_a_notice_once(provider, member, group):
     portal = signed_in(member.user)
     assert "Your practice turned" not in home(portal)  # the first visit only records
-    save(provider, group, {"packages": False})
+    save(provider, group, {"packages": "off"})
     assert f"Your practice turned off Packages on {today()}." in home(portal)
     assert "Your practice turned" not in home(portal)  # once
 
 
 def test_turning_back_on_says_so(provider, member, organization):
     portal = signed_in(member.user)
-    save(provider, organization, {"billing": False})
+    save(provider, organization, {"billing": "off"})
     home(portal)  # the first visit: Billing is already off, nothing to tell
     save(provider, organization, {"billing": None})
     assert "Your practice turned on Billing" in home(portal)
@@ -60,23 +60,23 @@ def test_turning_back_on_says_so(provider, member, organization):
 def test_off_and_on_again_before_the_next_visit_is_no_change(provider, member, group):
     portal = signed_in(member.user)
     home(portal)
-    save(provider, group, {"packages": False})
-    save(provider, group, {"packages": True})
+    save(provider, group, {"packages": "off"})
+    save(provider, group, {"packages": "full"})
     assert "Your practice turned" not in home(portal)
 
 
 def test_a_change_the_clients_own_value_overrides_is_no_change(provider, member, group):
-    save(provider, member, {"packages": False})
+    save(provider, member, {"packages": "off"})
     portal = signed_in(member.user)
     home(portal)
-    save(provider, group, {"packages": False})
+    save(provider, group, {"packages": "off"})
     assert "Your practice turned" not in home(portal)
 
 
 def test_only_the_sections_that_changed_are_named(provider, member, organization):
     portal = signed_in(member.user)
     home(portal)
-    save(provider, member, {"journal": False, "goals": True})  # goals was already on
+    save(provider, member, {"journal": "off", "goals": "full"})  # goals was already on
     body = home(portal)
     assert "Your practice turned off Journal" in body
     assert "Goals" not in body.split("portal-notices")[1].split("</section>")[0]
@@ -86,7 +86,7 @@ def test_moving_clients_to_a_group_from_the_roster_shows_the_groups_effect(
     provider, member, organization
 ):
     strict = ClientGroupFactory(organization=organization, name="Strict")
-    PortalSettings.objects.create(group=strict, values={"billing": False})
+    PortalSettings.objects.create(group=strict, values={"billing": "off"})
     portal = signed_in(member.user)
     home(portal)
     clients_bulk_update(
@@ -102,7 +102,7 @@ def test_moving_clients_to_a_group_from_the_roster_shows_the_groups_effect(
 def test_a_provider_preview_does_not_use_up_the_notice(provider, provider_http, member, group):
     portal = signed_in(member.user)
     home(portal)
-    save(provider, group, {"packages": False})
+    save(provider, group, {"packages": "off"})
     provider_http.post(reverse("portal_settings:preview", args=[member.pk]))
     assert "Your practice turned off Packages" in home(provider_http)
     assert "Your practice turned off Packages" in home(portal)
@@ -114,7 +114,7 @@ def test_a_group_change_writes_no_row_per_client(provider, organization, group):
         home(signed_in(member.user))
     seen = list(PortalSeen.objects.order_by("pk").values_list("pk", "sections", "seen_at"))
     rows = PortalSettings.objects.count()
-    save(provider, group, {"packages": False})
+    save(provider, group, {"packages": "off"})
     assert PortalSettings.objects.count() == rows + 1
     assert list(PortalSeen.objects.order_by("pk").values_list("pk", "sections", "seen_at")) == seen
 
@@ -133,7 +133,7 @@ def test_no_email_unless_the_practice_asks(
     provider, member, group, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        save(provider, group, {"packages": False})
+        save(provider, group, {"packages": "off"})
     assert mail.outbox == []
 
 
@@ -141,9 +141,9 @@ def test_one_email_per_client_per_change_after_commit(
     provider, emailing, group, django_capture_on_commit_callbacks
 ):
     members = [ClientFactory(organization=emailing, group=group) for _ in range(3)]
-    save(provider, members[0], {"packages": False})  # already off for them: no change
+    save(provider, members[0], {"packages": "off"})  # already off for them: no change
     with django_capture_on_commit_callbacks() as callbacks:
-        save(provider, group, {"packages": False}, note="Court order 12")
+        save(provider, group, {"packages": "off"}, note="Court order 12")
         assert mail.outbox == []  # nothing before the commit
     for callback in callbacks:
         callback()
@@ -159,9 +159,9 @@ def test_a_client_is_told_only_what_changed_for_them(
     provider, emailing, group, django_capture_on_commit_callbacks
 ):
     member = ClientFactory(organization=emailing, group=group)
-    save(provider, member, {"packages": False})
+    save(provider, member, {"packages": "off"})
     with django_capture_on_commit_callbacks(execute=True):
-        save(provider, group, {"packages": False, "billing": False})
+        save(provider, group, {"packages": "off", "billing": "off"})
     (message,) = mail.outbox
     assert "Turned off: Billing\n" in message.body
 
@@ -169,17 +169,17 @@ def test_a_client_is_told_only_what_changed_for_them(
 def test_no_email_for_a_save_without_a_real_change(
     provider, emailing, member, group, django_capture_on_commit_callbacks
 ):
-    save(provider, group, {"packages": False})
+    save(provider, group, {"packages": "off"})
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        save(provider, member, {"packages": False})  # the same as it inherits: no change
-        save(provider, group, {"packages": False})
+        save(provider, member, {"packages": "off"})  # the same as it inherits: no change
+        save(provider, group, {"packages": "off"})
     assert mail.outbox == []
 
 
 def test_no_email_when_the_change_is_rolled_back(provider, emailing, member, group):
     with pytest.raises(RuntimeError), transaction.atomic():
-        save(provider, group, {"packages": False})
+        save(provider, group, {"packages": "off"})
         raise RuntimeError
     assert mail.outbox == []
 
@@ -190,7 +190,7 @@ def test_clients_without_portal_access_get_no_email(
     off = ClientFactory(organization=emailing, group=group, portal_login_allowed=False)
     on = ClientFactory(organization=emailing, group=group)
     with django_capture_on_commit_callbacks(execute=True):
-        save(provider, group, {"documents": False})
+        save(provider, group, {"documents": "off"})
     assert [m.to[0] for m in mail.outbox] == [on.user.email]
     assert off.user.email not in str([m.to for m in mail.outbox])
 
@@ -199,10 +199,10 @@ def test_moving_clients_emails_those_whose_portal_changed(
     provider, emailing, django_capture_on_commit_callbacks
 ):
     strict = ClientGroupFactory(organization=emailing, name="Strict")
-    PortalSettings.objects.create(group=strict, values={"billing": False})
+    PortalSettings.objects.create(group=strict, values={"billing": "off"})
     moved = ClientFactory(organization=emailing)
     overridden = ClientFactory(organization=emailing)
-    PortalSettings.objects.create(client=overridden, values={"billing": True})
+    PortalSettings.objects.create(client=overridden, values={"billing": "full"})
     with django_capture_on_commit_callbacks(execute=True):
         clients_bulk_update(
             actor=provider,
@@ -225,7 +225,7 @@ def test_a_practice_wide_change_emails_everyone_in_a_fixed_number_of_queries(
 
     PortalSettings.objects.create(organization=emailing, values={})  # both SAVEs update it
     counts = []
-    for n, value in zip(SIZES, (False, None), strict=True):  # off, then on again
+    for n, value in zip(SIZES, ("off", None), strict=True):  # off, then on again
         ClientFactory.create_batch(n - emailing.clients.count(), organization=emailing)
         mail.outbox.clear()
         with (

@@ -18,7 +18,7 @@ def start(http, client):
 def test_preview_shows_the_clients_own_tabs_with_a_banner_and_is_recorded(
     provider_http, provider, client_record
 ):
-    PortalSettings.objects.create(client=client_record, values={"billing": False})
+    PortalSettings.objects.create(client=client_record, values={"billing": "off"})
     assert start(provider_http, client_record).url == reverse("portal:home")
     page = provider_http.get(reverse("portal:home")).content.decode()
     assert "Preview:" in page and client_record.user.get_full_name() in page

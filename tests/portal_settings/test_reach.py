@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def teens(organization):
     group = ClientGroupFactory(organization=organization, name="Teens")
     members = ClientFactory.create_batch(4, organization=organization, group=group)
-    PortalSettings.objects.create(client=members[0], values={"billing": True})
+    PortalSettings.objects.create(client=members[0], values={"billing": "full"})
     return group, members
 
 
@@ -29,13 +29,13 @@ def test_a_group_save_says_how_many_active_clients_it_reaches(provider_http, pro
     ClientFactory(organization=members[0].organization)  # not in the group
     path = reverse("portal_settings:group", args=[group.pk])
     page = provider_http.get(path)
-    response = provider_http.post(path, form_data(page, billing=None, goals=None), follow=True)
+    response = provider_http.post(path, form_data(page, billing="off", goals="off"), follow=True)
     body = response.content.decode()
     assert (
-        "View and pay bills is now not allowed: affects the 3 active clients in Teens, "
+        "View and pay bills: Full → Off: affects the 3 active clients in Teens, "
         "except 1 with their own setting" in body
     )
-    assert "View and create goals is now not allowed: affects the 3 active clients in Teens." in (
+    assert "View and create goals: Full → Off: affects the 3 active clients in Teens." in (
         body.replace(";", ".")
     )
 
@@ -44,11 +44,11 @@ def test_a_practice_save_counts_clients_whose_group_or_own_setting_decides(
     admin_http, organization, teens
 ):
     group, _ = teens
-    PortalSettings.objects.create(group=group, values={"billing": False})
+    PortalSettings.objects.create(group=group, values={"billing": "off"})
     ClientFactory(organization=organization)
     path = reverse("portal_settings:organization")
     page = admin_http.get(path)
-    body = admin_http.post(path, form_data(page, billing=None), follow=True).content.decode()
+    body = admin_http.post(path, form_data(page, billing="off"), follow=True).content.decode()
     assert (
         "affects the 5 active clients of the practice, except 4 whose group or own setting "
         "decides" in body

@@ -32,10 +32,10 @@ def test_csv_has_every_active_client_and_section_with_value_and_source(
     admin_http, organization, provider, other_organization
 ):
     teens = ClientGroupFactory(organization=organization, name="Teens")
-    PortalSettings.objects.create(organization=organization, values={"goals": False})
-    PortalSettings.objects.create(group=teens, values={"billing": False})
+    PortalSettings.objects.create(organization=organization, values={"goals": "off"})
+    PortalSettings.objects.create(group=teens, values={"billing": "off"})
     make(organization, "Alpha", group=teens)
-    make(organization, "Bravo", billing=True, journal=False)
+    make(organization, "Bravo", billing="view", journal="off")
     archived = make(organization, "Charlie")
     client_archive(actor=provider, client=archived)
     make(other_organization, "Stranger")
@@ -58,16 +58,16 @@ def test_csv_has_every_active_client_and_section_with_value_and_source(
         "Inherited from practice: Off",
     )
     assert (bravo["View and pay bills"], bravo["View and pay bills: source"]) == (
-        "on",
-        "Set for this client: On",
+        "view",
+        "Set for this client: View only",
     )
     assert (
         bravo["View and create journal entries"],
         bravo["View and create journal entries: source"],
     ) == ("off", "Set for this client: Off")
     assert (bravo["Schedule appointments"], bravo["Schedule appointments: source"]) == (
-        "on",
-        "Inherited from practice: On",
+        "full",
+        "Inherited from practice: Full",
     )
 
 
@@ -98,9 +98,9 @@ def test_the_report_costs_a_constant_number_of_queries(
 ):
     groups = [ClientGroupFactory(organization=organization) for _ in range(3)]
     for group in groups:
-        PortalSettings.objects.create(group=group, values={"billing": False})
+        PortalSettings.objects.create(group=group, values={"billing": "off"})
     for n in range(count):
-        make(organization, f"N{n:03d}", group=groups[n % 3], **({"goals": False} if n % 2 else {}))
+        make(organization, f"N{n:03d}", group=groups[n % 3], **({"goals": "off"} if n % 2 else {}))
     # session, user, membership with practice, the practice defaults, the clients (with user,
     # group and settings)
     with django_assert_num_queries(5):

@@ -49,7 +49,7 @@ def test_a_client_named_as_a_formula_is_text_in_the_csv(admin_http, organization
 
 def test_a_client_without_a_group_next_to_one_in_a_group(admin_http, organization):
     teens = ClientGroupFactory(organization=organization, name="Teens")
-    PortalSettings.objects.create(group=teens, values={"billing": False})
+    PortalSettings.objects.create(group=teens, values={"billing": "off"})
     ClientFactory(organization=organization, group=teens, user=UserFactory(last_name="Alpha"))
     ClientFactory(organization=organization, user=UserFactory(last_name="Bravo"))
     ClientFactory(organization=organization, group=teens, user=UserFactory(last_name="Charlie"))
@@ -60,12 +60,12 @@ def test_a_client_without_a_group_next_to_one_in_a_group(admin_http, organizatio
     assert [rows[name][2] for name in ("Alpha", "Bravo", "Charlie")] == ["Teens", "", "Teens"]
     assert [rows[name][billing : billing + 2] for name in ("Alpha", "Bravo", "Charlie")] == [
         ["off", "Inherited from Teens: Off"],
-        ["on", "Inherited from practice: On"],
+        ["full", "Inherited from practice: Full"],
         ["off", "Inherited from Teens: Off"],
     ]
 
     page = admin_http.get(REPORT)
     by_name = {client.user.last_name: effective for client, effective in page.context["rows"]}
     assert by_name["Bravo"]["billing"].enabled and not by_name["Alpha"]["billing"].enabled
-    assert by_name["Bravo"]["billing"].label == "Inherited from practice: On"
+    assert by_name["Bravo"]["billing"].label == "Inherited from practice: Full"
     assert by_name["Charlie"]["billing"].label == "Inherited from Teens: Off"

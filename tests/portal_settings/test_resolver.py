@@ -16,11 +16,13 @@ from portal_settings.resolver import (
 from portal_settings.sections import KEYS, SECTIONS
 from tests.factories import ClientFactory, ClientGroupFactory, OrganizationFactory
 
-VALUES = [True, False, None]
+VALUES = ["full", "view", "off", None]
+WORDS = {"full": "Full", "view": "View only", "off": "Off"}
 
 
 def reference(client_value, group_value, org_value):
-    """The rule in ARCHITECTURE.md, written the plainest way."""
+    """The rule in ARCHITECTURE.md, written the plainest way: the first explicit level walking
+    client, group, practice; else the built-in Full."""
     for value, source in (
         (client_value, "client"),
         (group_value, "group"),
@@ -28,7 +30,7 @@ def reference(client_value, group_value, org_value):
     ):
         if value is not None:
             return value, source
-    return True, "builtin"
+    return "full", "builtin"
 
 
 def explicit(value):
@@ -48,18 +50,22 @@ def test_precedence_every_combination(client_value, group_value, org_value):
         )
     )
     value, source = reference(client_value, group_value, org_value)
-    assert effective["billing"].enabled is value
+    assert effective["billing"].access == value
     assert effective["billing"].level == source
-    assert effective.allows("billing") is value
+    # The helpers existing callers use ("is this section there at all", "may they act").
+    assert effective.allows("billing") is (value != "off")
+    assert effective.can_act("billing") is (value == "full")
+    assert effective["billing"].view_only is (value == "view")
+    assert ("billing" in effective.enabled_keys) is (value != "off")
     expected_label = {
         "client": "Set for this client",
         "group": "Inherited from Teens",
         "organization": "Inherited from practice",
         "builtin": "Inherited from practice",
-    }[source] + (": On" if value else ": Off")
+    }[source] + f": {WORDS[value]}"
     assert effective["billing"].label == expected_label
     # The other sections are untouched by billing's values.
-    assert all(effective[key].enabled for key in KEYS if key != "billing")
+    assert all(effective[key].access == "full" for key in KEYS if key != "billing")
 
 
 @pytest.mark.django_db
@@ -74,7 +80,7 @@ def test_precedence_every_combination_from_the_database(client_value, group_valu
     PortalSettings.objects.create(group=group, values=explicit(group_value))
     PortalSettings.objects.create(client=client, values=explicit(client_value))
     effective = effective_settings_for_client(client=clients_with_settings().get(pk=client.pk))
-    assert (effective["billing"].enabled, effective["billing"].level) == reference(
+    assert (effective["billing"].access, effective["billing"].level) == reference(
         client_value, group_value, org_value
     )
     bulk = effective_settings_for_clients(clients=Client.objects.filter(pk=client.pk))
@@ -82,26 +88,41 @@ def test_precedence_every_combination_from_the_database(client_value, group_valu
 
 
 def test_client_without_group_skips_the_group_level():
-    effective = resolve(Sources(organization={"goals": False}, group=None, client={}))
-    assert effective["goals"].enabled is False
+    effective = resolve(Sources(organization={"goals": "view"}, group=None, client={}))
+    assert effective["goals"].access == "view"
     assert effective["goals"].level == "organization"
 
 
 def test_unknown_key_is_never_allowed():
-    assert resolve(Sources(organization={})).allows("teleportation") is False
+    effective = resolve(Sources(organization={}))
+    assert effective.allows("teleportation") is False
+    assert effective.access("teleportation") == "off"
+
+
+def test_a_level_the_section_does_not_offer_counts_as_off():
+    """View care plans has no View only; a stored "view" (which validation refuses) is not
+    served as Full."""
+    effective = resolve(Sources(organization={"care_plans": "view"}))
+    assert effective["care_plans"].access == "off"
+
+
+def test_a_value_that_is_no_level_fails_loudly():
+    """The middleware fails closed (503) when resolution raises; a leftover boolean must not
+    quietly read as some level."""
+    with pytest.raises(ValueError):
+        resolve(Sources(organization={"billing": True}))
 
 
 def test_enabled_sections_keep_registry_order():
-    effective = resolve(Sources(organization={"journal": False, "billing": False}))
+    effective = resolve(Sources(organization={"journal": "off", "billing": "off"}))
     assert [s.key for s in effective.enabled_sections] == [
         s.key for s in SECTIONS if s.key not in ("journal", "billing")
     ]
 
 
-setting = st.sampled_from([True, False, None])
-level_values = st.fixed_dictionaries({key: setting for key in KEYS}).map(
-    lambda d: {k: v for k, v in d.items() if v is not None}
-)
+level_values = st.fixed_dictionaries(
+    {section.key: st.sampled_from([*section.levels, None]) for section in SECTIONS}
+).map(lambda d: {k: v.value if v else None for k, v in d.items() if v is not None})
 
 
 @pytest.mark.django_db
@@ -140,8 +161,8 @@ def test_resolver_agrees_with_the_reference_for_random_practices(
         one = effective_settings_for_client(client=clients_with_settings().get(pk=client.pk))
         for key in KEYS:
             expected = reference(cvalues.get(key), (gvalues or {}).get(key), org_values.get(key))
-            assert (one[key].enabled, one[key].level) == expected
-            assert (bulk[client.pk][key].enabled, bulk[client.pk][key].level) == expected
+            assert (one[key].access, one[key].level) == expected
+            assert (bulk[client.pk][key].access, bulk[client.pk][key].level) == expected
 
 
 @pytest.mark.django_db
@@ -156,14 +177,14 @@ def test_one_client_costs_one_query(django_assert_num_queries, client_record, gr
 def test_500_clients_cost_a_constant_number_of_queries(django_assert_num_queries):
     organization = OrganizationFactory()
     groups = [ClientGroupFactory(organization=organization) for _ in range(5)]
-    PortalSettings.objects.create(organization=organization, values={"billing": False})
+    PortalSettings.objects.create(organization=organization, values={"billing": "off"})
     for group in groups[:3]:
-        PortalSettings.objects.create(group=group, values={"goals": False})
+        PortalSettings.objects.create(group=group, values={"goals": "off"})
     clients = Client.objects.bulk_create(
         Client(organization=organization, group=groups[n % 5], user=_user(n)) for n in range(500)
     )
     PortalSettings.objects.bulk_create(
-        PortalSettings(client=client, values={"journal": False}) for client in clients[::10]
+        PortalSettings(client=client, values={"journal": "off"}) for client in clients[::10]
     )
     with django_assert_num_queries(2):
         result = effective_settings_for_clients(

@@ -2,7 +2,11 @@ import pytest
 
 from audit.models import AuditEntry
 from portal_settings.models import PortalSettings
-from portal_settings.services import StaleSettingsError, portal_settings_update
+from portal_settings.services import (
+    SettingsValueError,
+    StaleSettingsError,
+    portal_settings_update,
+)
 from portal_settings.targets import Target
 from tests.factories import ClientFactory
 
@@ -25,11 +29,11 @@ def own(obj):
 
 
 def test_a_change_writes_one_row_and_one_audit_entry(provider, client_record):
-    applied = save(provider, client_record, {"billing": False}, note="Parent's request")
-    assert [(c.section.key, c.old, c.new, c.enabled) for c in applied] == [
-        ("billing", None, False, False)
+    applied = save(provider, client_record, {"billing": "view"}, note="Parent's request")
+    assert [(c.section.key, c.old, c.new, c.before, c.access) for c in applied] == [
+        ("billing", None, "view", "full", "view")
     ]
-    assert PortalSettings.objects.get(client=client_record).values == {"billing": False}
+    assert PortalSettings.objects.get(client=client_record).values == {"billing": "view"}
     entry = AuditEntry.objects.get()
     assert (
         entry.actor,
@@ -44,22 +48,37 @@ def test_a_change_writes_one_row_and_one_audit_entry(provider, client_record):
         "client",
         client_record,
         "billing",
-        "default:Inherited from practice: On",  # what it inherited then, kept for the History
-        "off",
+        "default:Inherited from practice: Full",  # what it inherited then, kept for the History
+        "view",
         "Parent's request",
     )
     assert entry.created_at.utcoffset().total_seconds() == 0
 
 
+def test_a_change_from_view_only_to_off_keeps_both_levels(provider, client_record):
+    save(provider, client_record, {"billing": "view"})
+    applied = save(provider, client_record, {"billing": "off"})
+    assert [(c.old, c.new, c.before, c.access) for c in applied] == [("view", "off", "view", "off")]
+    assert own(client_record) == {"billing": "off"}
+    entry = AuditEntry.objects.order_by("pk").last()
+    assert (entry.old_value, entry.new_value) == ("view", "off")
+
+
+def test_an_off_change_writes_off(provider, client_record):
+    save(provider, client_record, {"billing": "off"}, note="Parent's request")
+    assert PortalSettings.objects.get(client=client_record).values == {"billing": "off"}
+    assert AuditEntry.objects.get().new_value == "off"
+
+
 def test_choosing_the_inherited_value_removes_the_override(provider, client_record, group):
     client_record.group = group
     client_record.save()
-    save(provider, group, {"billing": False})
-    save(provider, client_record, {"billing": True})
-    assert own(client_record) == {"billing": True}
-    applied = save(provider, client_record, {"billing": False})
+    save(provider, group, {"billing": "off"})
+    save(provider, client_record, {"billing": "full"})
+    assert own(client_record) == {"billing": "full"}
+    applied = save(provider, client_record, {"billing": "off"})
     assert own(client_record) == {}
-    assert applied[0].follows_default and applied[0].enabled is False
+    assert applied[0].follows_default and applied[0].access == "off"
     assert (
         AuditEntry.objects.filter(client=client_record).order_by("pk").last().new_value
         == f"default:Inherited from {group.name}: Off"
@@ -67,14 +86,14 @@ def test_choosing_the_inherited_value_removes_the_override(provider, client_reco
 
 
 def test_use_default_removes_an_override(provider, client_record):
-    save(provider, client_record, {"goals": False})
+    save(provider, client_record, {"goals": "off"})
     applied = save(provider, client_record, {"goals": None})
     assert own(client_record) == {}
-    assert applied[0].enabled is True
+    assert applied[0].access == "full"
 
 
 def test_no_real_change_writes_nothing(provider, client_record):
-    assert save(provider, client_record, {"billing": True}) == []
+    assert save(provider, client_record, {"billing": "full"}) == []
     assert save(provider, client_record, {"goals": None}) == []
     assert not PortalSettings.objects.exists()
     assert not AuditEntry.objects.exists()
@@ -82,10 +101,10 @@ def test_no_real_change_writes_nothing(provider, client_record):
 
 def test_a_stale_form_saves_nothing(provider, practice_admin, client_record):
     shown = Target.of(client_record).reload().version_token()
-    save(practice_admin, client_record, {"goals": False})
+    save(practice_admin, client_record, {"goals": "off"})
     with pytest.raises(StaleSettingsError):
-        save(provider, client_record, {"billing": False}, version=shown)
-    assert own(client_record) == {"goals": False}
+        save(provider, client_record, {"billing": "off"}, version=shown)
+    assert own(client_record) == {"goals": "off"}
     assert AuditEntry.objects.count() == 1
 
 
@@ -93,16 +112,16 @@ def test_a_change_to_the_group_makes_a_client_form_stale(provider, client_record
     client_record.group = group
     client_record.save()
     shown = Target.of(client_record).reload().version_token()
-    save(provider, group, {"journal": False})
+    save(provider, group, {"journal": "off"})
     with pytest.raises(StaleSettingsError):
-        save(provider, client_record, {"billing": False}, version=shown)
+        save(provider, client_record, {"billing": "off"}, version=shown)
 
 
 def test_a_change_to_the_practice_default_makes_group_forms_stale(practice_admin, group):
     shown = Target.of(group).reload().version_token()
-    save(practice_admin, group.organization, {"journal": False})
+    save(practice_admin, group.organization, {"journal": "off"})
     with pytest.raises(StaleSettingsError):
-        save(practice_admin, group, {"billing": False}, version=shown)
+        save(practice_admin, group, {"billing": "off"}, version=shown)
 
 
 def test_moving_the_client_to_another_group_makes_its_form_stale(provider, client_record, group):
@@ -110,13 +129,25 @@ def test_moving_the_client_to_another_group_makes_its_form_stale(provider, clien
     client_record.group = group
     client_record.save()
     with pytest.raises(StaleSettingsError):
-        save(provider, client_record, {"billing": False}, version=shown)
+        save(provider, client_record, {"billing": "off"}, version=shown)
 
 
-@pytest.mark.parametrize("changes", [{"teleport": False}, {"billing": "no"}, {"billing": 0}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"teleport": "off"},
+        {"billing": "no"},
+        {"billing": 0},
+        {"billing": False},
+        {"billing": "on"},
+        {"billing": "FULL "},
+        # View care plans has no actions, so no View only.
+        {"care_plans": "view"},
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_written(provider, client_record, changes):
-    with pytest.raises(ValueError):
-        save(provider, client_record, {"goals": False, **changes})
+    with pytest.raises(SettingsValueError):
+        save(provider, client_record, {"goals": "off", **changes})
     assert not PortalSettings.objects.exists()
     assert not AuditEntry.objects.exists()
 
@@ -134,7 +165,7 @@ def test_a_group_change_writes_rows_independent_of_its_size(
         portal_settings_update(
             actor=provider,
             target=save_group,
-            changes={"billing": False},
+            changes={"billing": "off"},
             shown_version=save_group.version_token(),
         )
     assert PortalSettings.objects.count() == 1
@@ -144,13 +175,13 @@ def test_a_group_change_writes_rows_independent_of_its_size(
 def test_practice_default_change_is_one_row(practice_admin, organization):
     for _ in range(30):
         ClientFactory(organization=organization)
-    save(practice_admin, organization, {"billing": False, "goals": False})
+    save(practice_admin, organization, {"billing": "off", "goals": "off"})
     assert PortalSettings.objects.count() == 1
     assert AuditEntry.objects.filter(level="organization").count() == 2
 
 
 def test_audit_entries_cannot_be_edited_or_deleted(provider, client_record):
-    save(provider, client_record, {"billing": False})
+    save(provider, client_record, {"billing": "off"})
     entry = AuditEntry.objects.get()
     entry.note = "rewritten"
     with pytest.raises(TypeError):
@@ -197,8 +228,8 @@ def test_writes_do_not_depend_on_the_number_of_clients(practice_admin, organizat
         for _ in range(new_clients):
             ClientFactory(organization=organization, group=group)
         with CaptureQueriesContext(connection) as captured:
-            save(practice_admin, target, {"billing": False, "goals": False})
-            save(practice_admin, target, {"billing": True, "goals": True})
+            save(practice_admin, target, {"billing": "off", "goals": "off"})
+            save(practice_admin, target, {"billing": "full", "goals": "full"})
         counts.append(_writes(captured.captured_queries))
     # each save: one statement for the settings row, one for its two audit rows
     assert counts == [4, 4]

@@ -20,7 +20,7 @@ def only_refusal():
 
 
 def test_a_section_that_is_off(client_record):
-    PortalSettings.objects.create(client=client_record, values={"billing": False})
+    PortalSettings.objects.create(client=client_record, values={"billing": "off"})
     signed_in(client_record.user).post(reverse("portal:billing"))
     refusal = only_refusal()
     assert (refusal.user, refusal.reason, refusal.method, refusal.path, refusal.detail) == (
@@ -70,7 +70,7 @@ def test_the_wrong_role(client_http, client_record, provider_http):
 def test_practice_admins_read_their_practices_log_and_only_theirs(
     client_record, organization, other_organization, admin_http, provider_http
 ):
-    PortalSettings.objects.create(client=client_record, values={"billing": False})
+    PortalSettings.objects.create(client=client_record, values={"billing": "off"})
     signed_in(client_record.user).get(reverse("portal:billing"))
     foreign_admin = PracticeAdminFactory(organization=other_organization).user
     # A provider of another practice reaching for our client: in both practices' logs.

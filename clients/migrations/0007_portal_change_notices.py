@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0005_practice_booking_rules"),
+        ("clients", "0006_access_refusal_view_only"),
     ]
 
     operations = [

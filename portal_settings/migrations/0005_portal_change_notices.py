@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0006_portal_change_notices"),
-        ("portal_settings", "0003_audit_entry_moved_to_audit"),
+        ("clients", "0007_portal_change_notices"),
+        ("portal_settings", "0004_access_levels"),
     ]
 
     operations = [
