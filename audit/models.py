@@ -57,6 +57,7 @@ class AuditEntry(AppendOnlyModel):
         SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"
         CLIENT_EMAILS_CHANGED = "client_emails_changed", "Emails to clients about portal changes"
+        PRESET_SAVED = "preset_saved", "Preset saved"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

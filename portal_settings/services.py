@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from portal_settings.levels import Access
-from portal_settings.models import PortalSettings
+from portal_settings.models import PortalSettings, Preset
 from portal_settings.notices import changes_for_update, email_clients_after_commit
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target
@@ -157,4 +158,52 @@ def portal_preview_start(*, actor, client) -> None:
         organization=client.organization,
         action=AuditEntry.Action.PORTAL_PREVIEWED,
         client=client,
+    )
+
+
+# Presets: named sets of levels a practice applies through portal_settings_update.
+
+PRESET_NOTE = "preset: {name}"
+
+
+def _preset_note(preset, note: str = "") -> str:
+    text = PRESET_NOTE.format(name=preset.name)
+    return f"{text} · {note.strip()}" if note.strip() else text
+
+
+@transaction.atomic
+def preset_save(*, actor, organization, name: str, values: dict, preset=None):
+    """Create a preset (preset=None) or change one. Clients it was applied to keep what they
+    were given: applying copies the levels, it does not link them."""
+    if preset is not None and preset.organization_id != organization.pk:
+        raise ValidationError("That preset belongs to another practice.")
+    old_summary = preset.summary() if preset is not None else ""
+    preset = preset or Preset(organization=organization)
+    preset.name = name.strip()
+    preset.values = {key: Access(value).value for key, value in values.items() if value}
+    preset.full_clean()
+    preset.save()
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.PRESET_SAVED,
+        old_value=old_summary[:200],
+        new_value=preset.summary()[:200],
+        note=f"preset: {preset.name}",
+    )
+    return preset
+
+
+def preset_apply(*, actor, preset, target: Target, shown_version: str, note: str = ""):
+    """Apply a preset to one client, group or the practice defaults: the same service as a
+    SAVE (stale check, only real changes, one audit row per changed section), with
+    "preset: <name>" in the note."""
+    if preset.organization_id != target.organization.pk:
+        raise SettingsValueError("That preset belongs to another practice.")
+    return portal_settings_update(
+        actor=actor,
+        target=target,
+        changes=dict(preset.values),
+        shown_version=shown_version,
+        note=_preset_note(preset, note),
     )

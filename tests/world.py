@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from portal_settings.models import Preset
 from portal_settings.sections import BY_KEY, SECTIONS
 from tests.factories import ClientFactory, ClientGroupFactory, MembershipFactory
 
@@ -24,6 +25,7 @@ PK_BY_PREFIX = {
     "groups/": "group",
     "forms/": "intake_form",
     "programs/": "program",
+    "settings/presets/": "preset",
 }
 # The portal's own ids, all the signed-in client's, by section key and the path after its slug
 # (the slug itself comes from the registry).
@@ -68,6 +70,9 @@ def make_world(organization) -> dict:
     group = ClientGroupFactory(organization=organization)
     client = ClientFactory(organization=organization, group=group)
     world = {"provider": provider, "group": group, "client": client}
+    world["preset"] = Preset.objects.get_or_create(
+        organization=organization, name="World preset", defaults={"values": {"billing": "off"}}
+    )[0]
     for section in SECTIONS:
         world.update(SECTION_WORLDS[section.key](organization=organization, **world))
     return world

@@ -9,7 +9,9 @@ from django.db import transaction
 
 from clients.models import Client, ClientGroup, Membership, Organization, User
 from portal.registry import demo_seed
-from portal_settings.services import portal_settings_update
+from portal_settings.models import Preset
+from portal_settings.sections import KEYS
+from portal_settings.services import portal_settings_update, preset_save
 from portal_settings.targets import Target
 
 PASSWORD = "demo-pass-123"  # noqa: S105 (the documented demo password)
@@ -73,6 +75,27 @@ def _apply(actor, target_obj, wanted: dict, note: str):
         )
 
 
+# Starting presets (Settings > Presets): sensible sets a practice applies in one step.
+_RECORDS = ("documents", "forms", "goals", "journal", "programs")
+DEMO_PRESETS = (
+    # A minor's portal: no money, appointments seen but booked by a parent.
+    ("Minor", {"billing": "off", "packages": "off", "appointments": "view"}),
+    # A payer who is not the client (a parent, a guardian): bills only.
+    ("Billing only", {key: ("full" if key == "billing" else "off") for key in KEYS}),
+    # Records to read, nothing to add or change (care plans are read-only already).
+    ("Read-only records", {key: "view" for key in _RECORDS}),
+)
+
+
+def _presets(admin, organization) -> None:
+    for name, values in DEMO_PRESETS:
+        preset = Preset.objects.filter(organization=organization, name=name).first()
+        if preset is None or preset.values != values:
+            preset_save(
+                actor=admin, organization=organization, name=name, values=values, preset=preset
+            )
+
+
 @transaction.atomic
 def seed() -> None:
     """Create the demo practice, or bring it back to its demo state."""
@@ -117,4 +140,5 @@ def seed() -> None:
         {"journal": "off", "billing": "view"},
         "Prefers to share notes in session; pays at the front desk",
     )
+    _presets(admin, org)
     demo_seed(organization=org, admin=admin, provider=provider, clients=clients)
