@@ -11,3 +11,9 @@ class PortalSettingsConfig(AppConfig):
         from portal_settings.notices import on_clients_moved
 
         clients_moved.connect(on_clients_moved, dispatch_uid="portal_settings.notices")
+
+        from clients.bulk import register
+        from portal_settings.bulk_views import ACTIONS
+
+        for action in ACTIONS:
+            register(action)

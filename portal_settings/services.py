@@ -1,17 +1,24 @@
 """Saving portal settings: only real changes, never over someone else's, always audited."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_entry, audit_record
+from audit.models import AuditEntry, Level
+from audit.services import actor_label, audit_entry, audit_record
+from clients.services import BulkOutOfScope
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
-from portal_settings.notices import changes_for_update, email_clients_after_commit
+from portal_settings.notices import (
+    changes_for_clients,
+    changes_for_update,
+    email_clients_after_commit,
+)
 from portal_settings.sections import BY_KEY, Section
-from portal_settings.targets import Target
+from portal_settings.targets import Target, with_settings
 
 INHERITED_PREFIX = "default:"
 
@@ -98,21 +105,7 @@ def portal_settings_update(
         effective = current.effective()
         before = current.own_values()
         values = current.own_values()
-        applied: list[Change] = []
-        for key in BY_KEY:  # registry order, so the confirmation and the trail read in order
-            if key not in changes:
-                continue
-            chosen = changes[key]
-            old = Access(values[key]) if key in values else None
-            new = None if chosen is None or chosen is inherited[key].access else chosen
-            if new == old:
-                continue
-            if new is None:
-                values.pop(key, None)
-            else:
-                values[key] = new.value
-            access = inherited[key].access if new is None else new
-            applied.append(Change(BY_KEY[key], old, new, access, effective[key].access))
+        applied = _plan(changes=changes, inherited=inherited, effective=effective, values=values)
         if not applied:
             return []
         _save_row(target=current, row=row, values=values)
@@ -206,4 +199,144 @@ def preset_apply(*, actor, preset, target: Target, shown_version: str, note: str
         changes=dict(preset.values),
         shown_version=shown_version,
         note=_preset_note(preset, note),
+    )
+
+
+def _plan(*, changes, inherited, effective, values: dict) -> list[Change]:
+    """The real changes `changes` makes to one target's own `values` (updated in place): a
+    chosen level equal to the inherited one removes the override; an unchanged one is left."""
+    applied: list[Change] = []
+    for key in BY_KEY:  # registry order, so the confirmation and the trail read in order
+        if key not in changes:
+            continue
+        chosen = changes[key]
+        old = Access(values[key]) if key in values else None
+        new = None if chosen is None or chosen is inherited[key].access else chosen
+        if new == old:
+            continue
+        if new is None:
+            values.pop(key, None)
+        else:
+            values[key] = new.value
+        access = inherited[key].access if new is None else new
+        applied.append(Change(BY_KEY[key], old, new, access, effective[key].access))
+    return applied
+
+
+@dataclass(frozen=True)
+class BulkSettingsResult:
+    selected: int
+    changed: int  # clients whose settings changed
+    audit_rows: int
+
+
+def bulk_settings_fingerprint(clients) -> str:
+    """What the review page showed for these clients: each one's settings version (their own
+    row, their group's and the practice's), so a confirmation over changed settings is stale."""
+    text = ",".join(
+        f"{client.pk}:{Target(Level.CLIENT, client).version_token()}"
+        for client in sorted(clients, key=lambda c: c.pk)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def bulk_clients_with_settings(*, organization, client_ids):
+    return list(
+        with_settings(Level.CLIENT)
+        .filter(organization=organization, pk__in=set(client_ids))
+        .order_by("pk")
+    )
+
+
+def bulk_settings_plan(*, clients, changes) -> dict:
+    """For the review page: client pk -> the real changes, for the clients that change."""
+    changes = validate_changes(changes)
+    plan = {}
+    for client in clients:
+        target = Target(Level.CLIENT, client)
+        applied = _plan(
+            changes=changes,
+            inherited=target.inherited(),
+            effective=target.effective(),
+            values=target.own_values(),
+        )
+        if applied:
+            plan[client.pk] = applied
+    return plan
+
+
+def portal_settings_bulk_update(
+    *, actor, organization, client_ids, changes: dict, shown_fingerprint: str, note: str = ""
+) -> BulkSettingsResult:
+    """Set the same levels at the client level of many clients: the rules of
+    portal_settings_update for each (stale check, only real changes, one audit row per changed
+    section), in one transaction and a fixed number of queries whatever their number."""
+    changes = validate_changes(changes)
+    ids = set(client_ids)
+    with transaction.atomic():
+        rows = {
+            row.client_id: row
+            for row in PortalSettings.objects.select_for_update().filter(
+                client__organization=organization, client_id__in=ids
+            )
+        }
+        clients = bulk_clients_with_settings(organization=organization, client_ids=ids)
+        if len(clients) != len(ids):
+            raise BulkOutOfScope(
+                "Some of the selected clients are not among your practice's clients, so "
+                "nothing was changed."
+            )
+        if bulk_settings_fingerprint(clients) != shown_fingerprint:
+            raise StaleSettingsError
+        now = timezone.now()
+        to_update, to_create, entries, emails = [], [], [], []
+        label = actor_label(actor)
+        for client in clients:
+            target = Target(Level.CLIENT, client)
+            inherited = target.inherited()
+            values = target.own_values()
+            before = dict(values)
+            applied = _plan(
+                changes=changes, inherited=inherited, effective=target.effective(), values=values
+            )
+            if not applied:
+                continue
+            row = rows.get(client.pk)
+            if row is None:
+                to_create.append(PortalSettings(client_id=client.pk, values=values, version=1))
+            else:
+                row.values, row.version, row.updated_at = values, row.version + 1, now
+                to_update.append(row)
+            for change in applied:
+                entries.append(
+                    AuditEntry(
+                        organization=organization,
+                        actor=actor,
+                        actor_label=label,
+                        created_at=now,
+                        action=AuditEntry.Action.SETTING_CHANGED,
+                        level=Level.CLIENT,
+                        client_id=client.pk,
+                        section=change.section.key,
+                        old_value=explicit_label(change.old, inherited[change.section.key]),
+                        new_value=explicit_label(change.new, inherited[change.section.key]),
+                        note=note.strip(),
+                    )
+                )
+            emails.append((client, before, values))
+        if to_update:
+            PortalSettings.objects.bulk_update(to_update, ["values", "version", "updated_at"])
+        if to_create:
+            try:
+                with transaction.atomic():
+                    PortalSettings.objects.bulk_create(to_create)
+            except IntegrityError as exc:
+                raise StaleSettingsError from exc
+        AuditEntry.objects.bulk_create(entries)
+        if organization.email_clients_on_portal_changes:
+            email_clients_after_commit(
+                organization=organization, changed=changes_for_clients(emails)
+            )
+    return BulkSettingsResult(
+        selected=len(clients), changed=len(to_update) + len(to_create), audit_rows=len(entries)
     )
