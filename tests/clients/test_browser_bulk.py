@@ -61,3 +61,46 @@ def test_the_roster_at_phone_width_offers_the_bulk_form(new_page):
     page.goto("/clients/")
     expect(page.get_by_role("button", name="Review the change")).to_be_visible()
     assert_accessible_at_both_widths(page)
+
+
+def test_search_a_group_select_all_apply_a_preset_and_its_client_sees_new_tabs(new_page):
+    from portal_settings.services import preset_save
+
+    organization = OrganizationFactory()
+    teens = ClientGroupFactory(organization=organization, name="Teens")
+    members = [ClientFactory(organization=organization, group=teens) for _ in range(3)]
+    ClientFactory(organization=organization)
+    admin = MembershipFactory(organization=organization, role="admin").user
+    preset_save(
+        actor=admin,
+        organization=organization,
+        name="Minor",
+        values={"billing": "off", "packages": "off", "appointments": "view"},
+    )
+
+    teen_page = new_page()
+    log_in(teen_page, members[0].user)
+    teen_page.goto("/portal/")
+    tabs = teen_page.get_by_role("navigation", name="Portal sections")
+    expect(tabs.get_by_role("link", name="Billing")).to_be_visible()
+
+    page = new_page()
+    log_in(page, admin)
+    page.goto("/clients/")
+    page.get_by_label("Group", exact=True).select_option(label="Teens")
+    page.get_by_label("Select all 3 clients matching this search").check()
+    page.get_by_label("With the selected clients").select_option(label="Apply a preset")
+    page.get_by_label("Preset to apply").select_option(label="Minor")
+    page.get_by_role("button", name="Review the change").click()
+    expect(
+        page.get_by_role("heading", name="Apply the preset Minor for 3 clients?")
+    ).to_be_visible()
+    assert_accessible_at_both_widths(page)
+    page.get_by_role("button", name="Change 3 clients").click()
+    expect(page.get_by_text("Apply the preset Minor: 3 clients changed.")).to_be_visible()
+
+    teen_page.goto("/portal/")
+    expect(tabs.get_by_role("link", name="Billing")).to_have_count(0)
+    expect(tabs.get_by_role("link", name="Packages")).to_have_count(0)
+    expect(tabs.get_by_role("link", name="Appointments")).to_be_visible()
+    expect(teen_page.get_by_text("Your practice turned off Billing")).to_be_visible()
