@@ -81,6 +81,8 @@ class AuditEntry(AppendOnlyModel):
     old_value = models.CharField(max_length=200, blank=True)
     new_value = models.CharField(max_length=200, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # Why a client's own records were hidden from them (portal_settings.reasons), when they were.
+    reason = models.CharField(max_length=250, blank=True)
 
     class Meta:
         verbose_name = "audit entry"

@@ -21,7 +21,7 @@ def audit_entry(
     old_value: str = "",
     new_value: str = "",
     note: str = "",
-    created_at=None,
+    reason: str = "",
 ) -> AuditEntry:
     """An unsaved entry; the level follows from the target (client, group or practice)."""
     if client is not None:
@@ -42,7 +42,7 @@ def audit_entry(
         old_value=old_value,
         new_value=new_value,
         note=note,
-        **({"created_at": created_at} if created_at is not None else {}),
+        reason=reason,
     )
 
 

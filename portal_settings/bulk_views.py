@@ -17,9 +17,11 @@ from clients.services import BulkOutOfScope
 from clients.validators import parse_id
 from portal_settings.levels import Access
 from portal_settings.models import Preset
+from portal_settings.reasons import hides_records, reason_context
 from portal_settings.sections import BY_KEY, SECTIONS
 from portal_settings.services import (
     PRESET_NOTE,
+    ReasonRequired,
     SettingsValueError,
     StaleSettingsError,
     bulk_clients_with_settings,
@@ -89,6 +91,7 @@ def _bulk_settings_view(changes_from):
                 raise BulkOutOfScope("not the practice's")
             fingerprint = bulk_settings_fingerprint(clients)
             confirmed = request.POST.get("confirm") == "1"
+            reason_error = ""
             stale = confirmed and request.POST.get("fingerprint") != fingerprint
             if confirmed and not stale:
                 try:
@@ -99,9 +102,13 @@ def _bulk_settings_view(changes_from):
                         changes=changes,
                         shown_fingerprint=request.POST.get("fingerprint", ""),
                         note=note,
+                        reason=request.POST.get("reason", ""),
+                        reason_other=request.POST.get("reason_other", ""),
                     )
                 except StaleSettingsError:
                     stale = True
+                except ReasonRequired as missing:
+                    reason_error = str(missing)
                 else:
                     done = _done_message(title, result)
                     messages.success(request, done)
@@ -138,7 +145,11 @@ def _bulk_settings_view(changes_from):
             (BY_KEY[key].label, [(before, after, n) for (before, after), n in counts.items()])
             for key, counts in sorted(by_section.items(), key=lambda i: list(BY_KEY).index(i[0]))
         ]
+        hides = any(hides_records(c) for applied in plan.values() for c in applied)
         context = {
+            **reason_context(),
+            "hides": hides,
+            "reason_error": reason_error,
             "title": title,
             "action": request.POST.get("action"),
             "fields": fields,
@@ -155,9 +166,8 @@ def _bulk_settings_view(changes_from):
             "fingerprint": fingerprint,
             "stale": stale,
         }
-        return render(
-            request, "portal_settings/bulk_settings.html", context, status=409 if stale else 200
-        )
+        status = 409 if stale else 400 if reason_error else 200
+        return render(request, "portal_settings/bulk_settings.html", context, status=status)
 
     return view
 

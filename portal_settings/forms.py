@@ -13,7 +13,7 @@ from portal_settings.sections import BY_KEY, SECTIONS
 FIELD_PREFIX = "section-"
 INHERIT = "inherit"  # the value of a row's "Inherited (…)" choice
 NOTE_MAX_LENGTH = 500
-OTHER_FIELDS = {"csrfmiddlewaretoken", "version", "note", "save"}
+OTHER_FIELDS = {"csrfmiddlewaretoken", "version", "note", "save", "reason", "reason_other"}
 
 
 class SettingsInputError(ValueError):
@@ -25,6 +25,8 @@ class SettingsSubmission:
     changes: dict[str, Access | None]
     version: str
     note: str
+    reason: str = ""  # needed when a change hides the client's records (portal_settings.reasons)
+    reason_other: str = ""
 
 
 def _single(post: QueryDict, name: str) -> str:
@@ -82,7 +84,11 @@ def parse_settings_post(post: QueryDict, *, own: Mapping[str, str]) -> SettingsS
             )
         if chosen != own.get(section.key):
             changes[section.key] = chosen
-    return SettingsSubmission(changes=changes, version=version, note=note)
+    reason = _single(post, "reason") if "reason" in post else ""
+    reason_other = _single(post, "reason_other") if "reason_other" in post else ""
+    return SettingsSubmission(
+        changes=changes, version=version, note=note, reason=reason, reason_other=reason_other
+    )
 
 
 class PresetForm(forms.Form):

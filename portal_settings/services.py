@@ -17,6 +17,7 @@ from portal_settings.notices import (
     changes_for_update,
     email_clients_after_commit,
 )
+from portal_settings.reasons import REASON_NEEDED, HidingReason, hides_records, reason_words
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target, with_settings
 
@@ -77,6 +78,24 @@ def validate_changes(changes) -> dict[str, Access | None]:
     return valid
 
 
+class ReasonRequired(SettingsValueError):
+    """A change hides a client's own records and no valid reason was given: nothing saved."""
+
+
+def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
+    """The reason to keep with the changes that hide a client's records ("" when none does);
+    ReasonRequired, in the form's words, when one does and the reason is missing or bad."""
+    hiding = [change for change in applied if hides_records(change)]
+    if not hiding:
+        return ""
+    words = reason_words(reason=reason, other=reason_other)
+    if words is None:
+        sections = ", ".join(change.section.tab for change in hiding)
+        other = ", and for Other say why in a few words" if reason == HidingReason.OTHER else ""
+        raise ReasonRequired(REASON_NEEDED.format(sections=sections, other=other))
+    return words
+
+
 def portal_settings_update(
     *,
     actor,
@@ -84,6 +103,8 @@ def portal_settings_update(
     changes: dict[str, str | None],
     shown_version: str,
     note: str = "",
+    reason: str = "",
+    reason_other: str = "",
 ) -> list[Change]:
     """Apply a settings form to one practice, group or client.
 
@@ -108,6 +129,7 @@ def portal_settings_update(
         applied = _plan(changes=changes, inherited=inherited, effective=effective, values=values)
         if not applied:
             return []
+        kept_reason = hiding_reason(applied, reason=reason, reason_other=reason_other)
         _save_row(target=current, row=row, values=values)
         AuditEntry.objects.bulk_create(
             audit_entry(
@@ -118,6 +140,7 @@ def portal_settings_update(
                 old_value=explicit_label(change.old, inherited[change.section.key]),
                 new_value=explicit_label(change.new, inherited[change.section.key]),
                 note=note.strip(),
+                reason=kept_reason if hides_records(change) else "",
                 **current.audit_target,
             )
             for change in applied
@@ -187,7 +210,16 @@ def preset_save(*, actor, organization, name: str, values: dict, preset=None):
     return preset
 
 
-def preset_apply(*, actor, preset, target: Target, shown_version: str, note: str = ""):
+def preset_apply(
+    *,
+    actor,
+    preset,
+    target: Target,
+    shown_version: str,
+    note: str = "",
+    reason: str = "",
+    reason_other: str = "",
+):
     """Apply a preset to one client, group or the practice defaults: the same service as a
     SAVE (stale check, only real changes, one audit row per changed section), with
     "preset: <name>" in the note."""
@@ -199,6 +231,8 @@ def preset_apply(*, actor, preset, target: Target, shown_version: str, note: str
         changes=dict(preset.values),
         shown_version=shown_version,
         note=_preset_note(preset, note),
+        reason=reason,
+        reason_other=reason_other,
     )
 
 
@@ -266,7 +300,15 @@ def bulk_settings_plan(*, clients, changes) -> dict:
 
 
 def portal_settings_bulk_update(
-    *, actor, organization, client_ids, changes: dict, shown_fingerprint: str, note: str = ""
+    *,
+    actor,
+    organization,
+    client_ids,
+    changes: dict,
+    shown_fingerprint: str,
+    note: str = "",
+    reason: str = "",
+    reason_other: str = "",
 ) -> BulkSettingsResult:
     """Set the same levels at the client level of many clients: the rules of
     portal_settings_update for each (stale check, only real changes, one audit row per changed
@@ -301,6 +343,7 @@ def portal_settings_bulk_update(
             )
             if not applied:
                 continue
+            kept_reason = hiding_reason(applied, reason=reason, reason_other=reason_other)
             row = rows.get(client.pk)
             if row is None:
                 to_create.append(PortalSettings(client_id=client.pk, values=values, version=1))
@@ -321,6 +364,7 @@ def portal_settings_bulk_update(
                         old_value=explicit_label(change.old, inherited[change.section.key]),
                         new_value=explicit_label(change.new, inherited[change.section.key]),
                         note=note.strip(),
+                        reason=kept_reason if hides_records(change) else "",
                     )
                 )
             emails.append((client, before, values))

@@ -26,6 +26,7 @@ from portal_settings.confirmations import describe
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
 from portal_settings.forms import INHERIT, PresetForm, SettingsInputError, parse_settings_post
 from portal_settings.models import Level, Preset
+from portal_settings.reasons import reason_context
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
@@ -83,6 +84,8 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 changes=submission.changes,
                 shown_version=submission.version,
                 note=submission.note,
+                reason=submission.reason,
+                reason_other=submission.reason_other,
             )
         except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
@@ -115,6 +118,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 list(Preset.objects.filter(organization=target.organization)) if can_edit else []
             ),
             "apply_preset_url": _apply_preset_url(target),
+            **reason_context(),
             "target": target,
             "level": target.level,
             "rows": _rows(target),
@@ -311,6 +315,8 @@ def _apply_preset(request, *, target: Target, back: str):
             preset=preset,
             target=target,
             shown_version=request.POST.get("version", ""),
+            reason=request.POST.get("reason", ""),
+            reason_other=request.POST.get("reason_other", ""),
         )
     except StaleSettingsError:
         messages.error(

@@ -60,7 +60,7 @@ def _user(email, first, last, **flags):
     return user
 
 
-def _apply(actor, target_obj, wanted: dict, note: str):
+def _apply(actor, target_obj, wanted: dict, note: str, reason: str = ""):
     """Bring a level to the wanted values through the service (audited, only real changes)."""
     target = Target.of(target_obj).reload()
     own = target.own_values()
@@ -72,6 +72,7 @@ def _apply(actor, target_obj, wanted: dict, note: str):
             changes=changes,
             shown_version=target.version_token(),
             note=note,
+            reason=reason,
         )
 
 
@@ -139,6 +140,7 @@ def seed() -> None:
         ana,
         {"journal": "off", "billing": "view"},
         "Prefers to share notes in session; pays at the front desk",
+        reason="client_request",  # her journal holds her own records
     )
     _presets(admin, org)
     demo_seed(organization=org, admin=admin, provider=provider, clients=clients)

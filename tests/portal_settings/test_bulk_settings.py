@@ -180,6 +180,7 @@ def test_the_number_of_queries_does_not_grow_with_the_selection(
                 client_ids=ids,
                 changes={"documents": "off"},
                 shown_fingerprint=shown,
+                reason="client_request",
             )
         assert result.changed == n
 
