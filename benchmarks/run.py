@@ -189,10 +189,10 @@ def save_targets(data):
     for client in data["save_clients"]:
         target = Target.of(client).reload()
         effective = target.effective()
+        own = target.own_values()
+        # What a browser posts: each other row's selected choice (its own level or "inherit").
         body = "&".join(
-            f"section-{s.key}={effective[s.key].access.value}"
-            for s in SECTIONS
-            if s.key != "billing"
+            f"section-{s.key}={own.get(s.key, 'inherit')}" for s in SECTIONS if s.key != "billing"
         )
         billing = "1" if effective["billing"].enabled else "0"
         pairs.append(f"{client.pk}:{billing}:{target.version_token()}")

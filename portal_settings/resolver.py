@@ -30,6 +30,7 @@ BUILT_IN_SOURCE = "Inherited from built-in default"
 # Audit rows written before access levels stored "on" and "off" (and, for an inherited value,
 # its words then: "Inherited from Teens: On"); they read as the levels they became.
 LEGACY_VALUES = {"on": Access.FULL, "off": Access.OFF}
+_BY_VALUE = {access.value: access for access in Access}
 
 
 def group_source(group_name: str) -> str:
@@ -104,7 +105,9 @@ class EffectiveSettings(Mapping):
     def __init__(self, resolutions: Iterable[Resolution]):
         self._by_key = {r.section.key: r for r in resolutions}
         # Immutable, so a resolution can be shared by every request with the same settings.
-        self.enabled_sections = tuple(r.section for r in self._by_key.values() if r.enabled)
+        self.enabled_sections = tuple(
+            r.section for r in self._by_key.values() if r.access is not Access.OFF
+        )
         self.enabled_keys = tuple(section.key for section in self.enabled_sections)
 
     def __getitem__(self, key: str) -> Resolution:
@@ -153,9 +156,11 @@ def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
         for values, level, label in chain:
             value = values.get(section.key)
             if value is not None:
-                # Access(value) refuses anything that is not a level (the middleware then
-                # fails closed); a level the section does not offer counts as Off.
-                access = Access(value)
+                # Anything that is not a level raises (the middleware then fails closed); a
+                # level the section does not offer counts as Off.
+                access = _BY_VALUE.get(value) if isinstance(value, str) else None
+                if access is None:
+                    raise ValueError(f"{value!r} is not an access level ({section.key})")
                 if access not in section.levels:
                     access = Access.OFF
                 resolutions.append(Resolution(section, access, level, label))

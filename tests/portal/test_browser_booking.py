@@ -76,10 +76,12 @@ def test_client_books_and_pays_then_loses_appointments_when_the_provider_turns_t
     app = new_page()
     sign_in(app, provider.email, PASSWORD)
     app.goto(f"/clients/{client.pk}/settings/portal/")
-    app.get_by_role("checkbox", name="Schedule appointments").uncheck()
+    app.get_by_role("group", name="Schedule appointments").get_by_role(
+        "radio", name="Off", exact=True
+    ).check()
     app.get_by_role("button", name="SAVE").click()
     expect(
-        app.locator("#settings-panel").get_by_text("Schedule appointments is now not allowed")
+        app.locator("#settings-panel").get_by_text("Schedule appointments: Full → Off")
     ).to_be_visible()
 
     portal.reload()

@@ -95,3 +95,15 @@ def test_readme_counts_the_clients_the_seed_creates(capsys):
     word = NUMBER_WORDS.split()[more]
     assert f"{word.capitalize()} more clients are in" in readme
     assert f"Also {more} more clients" in out
+
+
+def test_the_demo_has_a_client_whose_bills_are_view_only(capsys):
+    from tests.helpers import signed_in
+
+    call_command("seed_demo")
+    assert "ana.lopez@demo.test -> Client Portal, bills View only" in capsys.readouterr().out
+    ana = Client.objects.get(user__email="ana.lopez@demo.test")
+    assert PortalSettings.objects.get(client=ana).values == {"journal": "off", "billing": "view"}
+    invoice = Invoice.objects.get(client=ana, status=Invoice.Status.OPEN)
+    body = signed_in(ana.user).get(invoice.get_portal_url()).content.decode()
+    assert invoice.label in body and 'name="number"' not in body

@@ -30,25 +30,31 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     for section in SECTIONS:
         expect(block.get_by_label(section.label)).to_be_visible()
     billing = block.get_by_label("View and pay bills")
-    expect(billing.locator("option:checked")).to_have_text("Inherit (Inherited from practice: On)")
+    expect(billing.locator("option:checked")).to_have_text("Inherited (Full, from practice)")
     expect(block.get_by_label("View and create goals").locator("option:checked")).to_have_text(
-        "Inherit (Inherited from practice: Off)"
+        "Inherited (Off, from practice)"
     )
     assert_accessible_at_both_widths(page, screenshot="admin-group")
-    billing.select_option("off")
+    assert billing.locator("option").all_inner_texts() == [
+        "Inherited (Full, from practice)",
+        "Full",
+        "View only",
+        "Off",
+    ]
+    billing.select_option("view")
     block.get_by_label("Note").fill("Parents asked")
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.get_by_text("is now not allowed: affects the")).to_be_visible()
-    expect(_settings_block(page).get_by_text("Now: Set for this group: Off")).to_be_visible()
+    expect(page.get_by_text("View and pay bills: Full → View only: affects the")).to_be_visible()
+    expect(_settings_block(page).get_by_text("Now: Set for this group: View only")).to_be_visible()
     entry = AuditEntry.objects.get()
     assert (entry.group, entry.section, entry.old_value, entry.new_value, entry.note) == (
         group,
         "billing",
-        "default:Inherited from practice: On",
-        "off",
+        "default:Inherited from practice: Full",
+        "view",
         "Parents asked",
     )
-    assert PortalSettings.objects.get(group=group).values == {"billing": "off"}
+    assert PortalSettings.objects.get(group=group).values == {"billing": "view"}
 
     page.goto("/admin/clients/clientgroup/add/")
     block = _settings_block(page)
@@ -69,5 +75,5 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     expect(block.get_by_label("View and create goals").locator("option:checked")).to_have_text(
         "Off"
     )
-    expect(block.get_by_text("Now: Inherited from built-in default: On").first).to_be_visible()
+    expect(block.get_by_text("Now: Inherited from built-in default: Full").first).to_be_visible()
     assert_accessible_at_both_widths(page, screenshot="admin-practice")

@@ -39,7 +39,9 @@ def test_practice_defaults_breadcrumb_and_the_report_on_a_phone(new_page):
     assert_accessible_at_both_widths(page, screenshot="practice-defaults")
 
     page.goto(f"/groups/{teens.pk}/settings/portal/")
-    page.get_by_role("checkbox", name="View and create goals").uncheck()
+    page.get_by_role("group", name="View and create goals").get_by_role(
+        "radio", name="Off", exact=True
+    ).check()
     page.get_by_role("button", name="SAVE").click()
     confirmation = page.get_by_role("status").filter(has_text="Saved.")
     expect(confirmation).to_contain_text("affects the 3 active clients in Teens")

@@ -37,25 +37,39 @@ def test_a_refused_save_shows_why_and_the_current_settings_with_focus_on_the_mes
     # Browsers and their extensions (autofill, password managers) put inline styles on inputs;
     # htmx's settle step must not copy them back as a style attribute, which CSP refuses.
     first.evaluate("document.getElementById('settings-note').style.outline = '1px solid'")
-    first.get_by_role("checkbox", name="View and pay bills").uncheck()
+    first.get_by_role("group", name="View and pay bills").get_by_role(
+        "radio", name="Off", exact=True
+    ).check()
     first.get_by_role("button", name="SAVE").click()
     confirmation = first.get_by_role("status").filter(has_text="Saved.")
     expect(confirmation).to_be_visible()
     expect(confirmation).to_be_focused()
 
-    second.get_by_role("checkbox", name="View and create goals").uncheck()
+    second.get_by_role("group", name="View and create goals").get_by_role(
+        "radio", name="View only"
+    ).check()
     second.get_by_role("button", name="SAVE").click()
     refusal = second.get_by_role("alert")
     expect(refusal).to_contain_text("changed by someone else")
     expect(refusal).to_contain_text("nothing was saved")
     expect(refusal).to_be_focused()
     # The current state, not what was submitted: the other person's change, and not this one.
-    expect(second.get_by_role("checkbox", name="View and pay bills")).not_to_be_checked()
-    expect(second.get_by_role("checkbox", name="View and create goals")).to_be_checked()
+    expect(
+        second.get_by_role("group", name="View and pay bills").get_by_role(
+            "radio", name="Off", exact=True
+        )
+    ).to_be_checked()
+    expect(
+        second.get_by_role("group", name="View and create goals").get_by_role(
+            "radio", name="Inherited (Full, from practice)"
+        )
+    ).to_be_checked()
     assert_accessible_at_both_widths(second, screenshot="settings-refused")
 
     # Saving again from the refreshed panel works.
-    second.get_by_role("checkbox", name="View and create goals").uncheck()
+    second.get_by_role("group", name="View and create goals").get_by_role(
+        "radio", name="View only"
+    ).check()
     second.get_by_role("button", name="SAVE").click()
     expect(second.get_by_role("status").filter(has_text="Saved.")).to_be_focused()
     assert not [e for e in first_errors + second_errors if "Content Security" in e]
