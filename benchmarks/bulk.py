@@ -28,6 +28,7 @@ class _Rollback(Exception):
 def _practice(name, size):
     from benchmarks import dataset
     from clients.models import ClientGroup, Membership, User
+    from portal_settings.models import Preset
 
     organization = dataset._practice(name, size, 2, seed=size)
     ClientGroup.objects.get_or_create(organization=organization, name="Bulk target")
@@ -37,6 +38,13 @@ def _practice(name, size):
     Membership.objects.get_or_create(
         user=user, defaults={"organization": organization, "role": Membership.Role.ADMIN}
     )
+    # Two presets that undo each other, so applying both leaves the data as it was.
+    for preset_name, level in (("Bulk off", "off"), ("Bulk full", "full")):
+        Preset.objects.get_or_create(
+            organization=organization,
+            name=preset_name,
+            defaults={"values": {"packages": level, "billing": level}},
+        )
     return organization, user
 
 
@@ -67,6 +75,7 @@ def time_bulk_actions() -> list[tuple]:
     from django.test.utils import setup_test_environment
 
     from clients.models import Client, ClientGroup
+    from portal_settings.models import Preset
 
     setup_test_environment()  # so the test client records the rendered context
     rows = []
@@ -77,10 +86,24 @@ def time_bulk_actions() -> list[tuple]:
         http.force_login(provider)
         selected = Client.objects.active().filter(organization=organization).count()
         every = {"scope": "all", "q": ""}
+        presets = dict(Preset.objects.filter(organization=organization).values_list("name", "pk"))
         steps = [
             ("Turn portal login off", {**every, "action": "login_off"}),
             ("Turn portal login on", {**every, "action": "login_on"}),
             ("Move to a group", {**every, "action": "move", "to_group": target.pk}),
+            (
+                "Apply a preset (2 sections off)",
+                {**every, "action": "preset", "preset": presets["Bulk off"]},
+            ),
+            (
+                "Apply a preset (2 sections back)",
+                {**every, "action": "preset", "preset": presets["Bulk full"]},
+            ),
+            (
+                "Set one section's level",
+                {**every, "action": "level", "section": "billing", "level": "view"},
+            ),
+            ("Set it back", {**every, "action": "level", "section": "billing", "level": "full"}),
         ]
         originals = dict(
             Client.objects.filter(organization=organization).values_list("pk", "group_id")
