@@ -64,7 +64,9 @@ def _practice(name: str, clients: int, groups: int, *, seed: int) -> Organizatio
                 for user in users
             )
             PortalSettings.objects.bulk_create(
-                PortalSettings(client=client, values={rng.choice(KEYS): rng.random() < 0.5})
+                PortalSettings(
+                    client=client, values={rng.choice(KEYS): rng.choice(("full", "off"))}
+                )
                 for client in rows
                 if rng.random() < 0.10
             )
