@@ -104,3 +104,31 @@ def test_search_a_group_select_all_apply_a_preset_and_its_client_sees_new_tabs(n
     expect(tabs.get_by_role("link", name="Packages")).to_have_count(0)
     expect(tabs.get_by_role("link", name="Appointments")).to_be_visible()
     expect(teen_page.get_by_text("Your practice turned off Billing")).to_be_visible()
+
+
+def test_tick_clients_and_move_them_without_javascript(chromium, live_server):
+    organization = OrganizationFactory()
+    adults = ClientGroupFactory(organization=organization, name="Adults")
+    picked = [
+        ClientFactory(organization=organization, user__last_name=f"Pick{n}") for n in range(2)
+    ]
+    left = ClientFactory(organization=organization, user__last_name="Left")
+    provider = MembershipFactory(organization=organization).user
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, provider)
+        page.goto("/clients/")
+        for client in picked:
+            page.get_by_label(f"Select {client.user.last_name}, {client.user.first_name}").check()
+        page.get_by_label("With the selected clients").select_option(label="Move to a group")
+        page.get_by_label("Group to move them to").select_option(label="Adults")
+        page.get_by_role("button", name="Review the change").click()
+        expect(page.get_by_role("heading", name="Move 2 clients to Adults?")).to_be_visible()
+        page.get_by_role("button", name="Move 2 clients").click()
+        expect(page.get_by_text("2 clients moved to Adults.")).to_be_visible()
+    finally:
+        context.close()
+    assert set(adults.clients.all()) == set(picked)
+    left.refresh_from_db()
+    assert left.group is None
