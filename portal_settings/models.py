@@ -91,8 +91,8 @@ class PortalSeen(models.Model):
     when the client sees a change (or on their first visit), never when a provider saves."""
 
     client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="portal_seen")
-    # The section keys the client could use then (in phase 2: key -> level).
-    sections = models.JSONField(default=list)
+    # Each section's effective level then: key -> "full" / "view" / "off".
+    sections = models.JSONField(default=dict)
     seen_at = models.DateTimeField()
 
     class Meta:

@@ -15,7 +15,6 @@ group's values), and the emails go out after the change commits, one per client 
 naming only the sections that changed.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,35 +27,59 @@ from django.utils import timezone
 from audit.models import AuditEntry, Level
 from clients.models import Client, Organization
 from clients.validators import one_line
+from portal_settings.levels import Access
 from portal_settings.models import PortalSeen, PortalSettings
 from portal_settings.resolver import EffectiveSettings, Sources, resolve
 from portal_settings.sections import SECTIONS, Section
 
 
+def _change_words(section: Section, before: Access, after: Access) -> tuple[str, str]:
+    """(the group a change falls in for an email, the words of a notice) for one section."""
+    if after is Access.OFF:
+        return "off", f"turned off {section.tab}"
+    if before is Access.OFF:
+        extra = ", view only" if after is Access.VIEW else ""
+        return "on", f"turned on {section.tab}{extra}"
+    if after is Access.VIEW:
+        return "view", f"made {section.tab} view only"
+    return "full", f"gave you full use of {section.tab}"
+
+
 @dataclass(frozen=True)
 class Notice:
     section: Section
-    turned_on: bool
+    before: Access
+    after: Access
     when: datetime | None  # the latest recorded change behind it, if the trail has one
 
     @property
+    def turned_on(self) -> bool:
+        return self.after is not Access.OFF
+
+    @property
     def text(self) -> str:
-        verb = "turned on" if self.turned_on else "turned off"
+        words = _change_words(self.section, self.before, self.after)[1]
         when = ""
         if self.when is not None:
             local = timezone.localtime(self.when)
             when = f" on {local.day} {local:%b}"
-        return f"Your practice {verb} {self.section.tab}{when}."
+        return f"Your practice {words}{when}."
 
 
-def _differences(before: Iterable[str], after: Iterable[str]) -> list[tuple[Section, bool]]:
-    """Sections allowed in one and not the other, in registry order: (section, now on)."""
-    before, after = set(before), set(after)
-    return [
-        (section, section.key in after)
-        for section in SECTIONS
-        if (section.key in before) != (section.key in after)
-    ]
+def _levels(effective: EffectiveSettings) -> dict[str, str]:
+    """Each section's effective level, as kept in the marker."""
+    return {key: resolution.access.value for key, resolution in effective.items()}
+
+
+def _differences(before: dict, after: dict) -> list[tuple[Section, Access, Access]]:
+    """Sections whose level differs, in registry order: (section, before, after). A section
+    missing from `before` (added to the registry since) counts as unchanged."""
+    changed = []
+    for section in SECTIONS:
+        old, new = before.get(section.key), after.get(section.key)
+        if old is not None and new is not None and old != new:
+            changed.append((section, Access(old), Access(new)))
+    return changed
 
 
 # Reading: the notices on a client's portal home.
@@ -70,10 +93,10 @@ def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -
         seen = PortalSeen.objects.filter(client=client).first()
     if seen is None:
         return []
-    changed = _differences(seen.sections, effective.enabled_keys)
+    changed = _differences(seen.sections, _levels(effective))
     if not changed:
         return []
-    keys = [section.key for section, _ in changed]
+    keys = [section.key for section, _, _ in changed]
     touching = Q(level=Level.ORGANIZATION) | Q(level=Level.CLIENT, client=client)
     if client.group_id:
         touching |= Q(level=Level.GROUP, group_id=client.group_id)
@@ -94,17 +117,18 @@ def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -
     return [
         Notice(
             section,
-            turned_on,
+            before,
+            after,
             max(filter(None, (latest.get(section.key), moved_at)), default=None),
         )
-        for section, turned_on in changed
+        for section, before, after in changed
     ]
 
 
 def portal_notices_seen(*, client: Client, effective: EffectiveSettings, first: bool) -> None:
     """The client saw their portal as it is now: later notices count from here. One query:
     on a first visit an insert that two racing first visits cannot both make."""
-    sections, now = list(effective.enabled_keys), timezone.now()
+    sections, now = _levels(effective), timezone.now()
     if first:
         PortalSeen.objects.bulk_create(
             [PortalSeen(client=client, sections=sections, seen_at=now)], ignore_conflicts=True
@@ -227,7 +251,7 @@ def changes_for_moves(*, organization: Organization, old_group_ids: dict, group)
 def _really_changed(pairs) -> list[tuple[Client, list]]:
     changed = []
     for client, before, after in pairs:
-        differences = _differences(resolve(before).enabled_keys, resolve(after).enabled_keys)
+        differences = _differences(_levels(resolve(before)), _levels(resolve(after)))
         if differences:
             changed.append((client, differences))
     return changed
@@ -246,8 +270,14 @@ def _message(organization, client, differences) -> EmailMessage:
     context = {
         "organization": organization,
         "client": client,
-        "turned_off": [section.tab for section, on in differences if not on],
-        "turned_on": [section.tab for section, on in differences if on],
+        **{
+            group: [
+                section.tab + (" (view only)" if group == "on" and after is Access.VIEW else "")
+                for section, before, after in differences
+                if _change_words(section, before, after)[0] == group
+            ]
+            for group in ("off", "on", "view", "full")
+        },
     }
     subject = one_line(render_to_string("portal_settings/email/change_subject.txt", context))
     body = render_to_string("portal_settings/email/change_body.txt", context)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("sections", models.JSONField(default=list)),
+                ("sections", models.JSONField(default=dict)),
                 ("seen_at", models.DateTimeField()),
                 (
                     "client",

@@ -270,3 +270,26 @@ def test_a_provider_cannot_turn_the_emails_on(provider_http, organization):
     assert response.status_code == 403
     organization.refresh_from_db()
     assert not organization.email_clients_on_portal_changes
+
+
+def test_a_change_of_level_is_told_in_levels(provider, member, group):
+    portal = signed_in(member.user)
+    home(portal)
+    save(provider, group, {"billing": "view"})
+    assert f"Your practice made Billing view only on {today()}." in home(portal)
+    save(provider, group, {"billing": None})
+    assert "Your practice gave you full use of Billing" in home(portal)
+    save(provider, group, {"packages": "off"})
+    home(portal)
+    save(provider, group, {"packages": "view"})
+    assert "Your practice turned on Packages, view only" in home(portal)
+
+
+def test_the_email_says_view_only_too(
+    provider, emailing, group, django_capture_on_commit_callbacks
+):
+    ClientFactory(organization=emailing, group=group)
+    with django_capture_on_commit_callbacks(execute=True):
+        save(provider, group, {"billing": "view", "packages": "off"})
+    (message,) = mail.outbox
+    assert "Turned off: Packages\nNow view only: Billing\n" in message.body
