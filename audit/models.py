@@ -42,6 +42,7 @@ class Level(models.TextChoices):
     ORGANIZATION = "organization", "Practice default"
     GROUP = "group", "Group"
     CLIENT = "client", "Client"
+    FAMILY = "family", "Family member"
 
 
 class AuditEntry(AppendOnlyModel):
@@ -58,6 +59,8 @@ class AuditEntry(AppendOnlyModel):
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"
         CLIENT_EMAILS_CHANGED = "client_emails_changed", "Emails to clients about portal changes"
         PRESET_SAVED = "preset_saved", "Preset saved"
+        FAMILY_MEMBER_ADDED = "family_added", "Family member added"
+        FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"
@@ -75,6 +78,15 @@ class AuditEntry(AppendOnlyModel):
     )
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A family member's own settings (level "family"; `client` is then the client they act for).
+    family_link = models.ForeignKey(
+        "clients.FamilyLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Whose settings a group's or the practice's change was for: its clients ("") or their
+    # family members ("family", the family column).
+    audience = models.CharField(
+        max_length=16, blank=True, choices=[("", "Clients"), ("family", "Family members")]
     )
     # A portal section's registry key (portal_settings.sections), for setting changes.
     section = models.CharField(max_length=32, blank=True)
@@ -98,7 +110,18 @@ class AuditEntry(AppendOnlyModel):
                 condition=(
                     Q(level=Level.ORGANIZATION, group__isnull=True, client__isnull=True)
                     | Q(level=Level.GROUP, group__isnull=False, client__isnull=True)
-                    | Q(level=Level.CLIENT, group__isnull=True, client__isnull=False)
+                    | Q(
+                        level=Level.CLIENT,
+                        group__isnull=True,
+                        client__isnull=False,
+                        family_link__isnull=True,
+                    )
+                    | Q(
+                        level=Level.FAMILY,
+                        group__isnull=True,
+                        client__isnull=False,
+                        family_link__isnull=False,
+                    )
                 ),
                 name="auditentry_target_matches_level",
             ),

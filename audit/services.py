@@ -17,14 +17,21 @@ def audit_entry(
     action: str,
     client=None,
     group=None,
+    family_link=None,
+    audience: str = "",
     section: str = "",
     old_value: str = "",
     new_value: str = "",
     note: str = "",
     reason: str = "",
 ) -> AuditEntry:
-    """An unsaved entry; the level follows from the target (client, group or practice)."""
-    if client is not None:
+    """An unsaved entry; the level follows from the target (a family member, a client, a group
+    or the practice)."""
+    if family_link is not None:
+        level = Level.FAMILY
+        client = family_link.client
+        audience = "family"
+    elif client is not None:
         level = Level.CLIENT
     elif group is not None:
         level = Level.GROUP
@@ -38,6 +45,8 @@ def audit_entry(
         level=level,
         client=client,
         group=group,
+        family_link=family_link,
+        audience=audience,
         section=section,
         old_value=old_value,
         new_value=new_value,

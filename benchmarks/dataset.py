@@ -11,7 +11,7 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from clients.models import Client, ClientGroup, Membership, Organization, User
+from clients.models import Client, ClientGroup, FamilyLink, Membership, Organization, User
 from portal_settings.models import PortalSettings
 from portal_settings.sections import KEYS
 
@@ -20,6 +20,7 @@ MAIN = "Bench Main"
 CLIENT_EMAIL = "bench-client@bench.test"
 PROVIDER_EMAIL = "bench-provider@bench.test"
 SECTIONS_CLIENT_EMAIL = "bench-sections@bench.test"
+PARENT_EMAIL = "bench-parent@bench.test"
 SAVE_CLIENTS = 2  # one per wrk thread in the SAVE scenario
 BATCH = 5000
 
@@ -153,6 +154,26 @@ def build() -> dict:
         )
         save_clients.append(save_client)
     sections_client = _sections_client(main, provider)
+    # A parent of the sections client, with their own login: the family member's pages.
+    parent, _ = User.objects.update_or_create(
+        email=PARENT_EMAIL,
+        defaults={
+            "first_name": "Bench",
+            "last_name": "Parent",
+            "password": make_password(PASSWORD),
+            "is_active": True,
+        },
+    )
+    FamilyLink.objects.update_or_create(
+        client=sections_client,
+        user=parent,
+        defaults={
+            "organization": main,
+            "relationship": FamilyLink.Relationship.PARENT,
+            "status": FamilyLink.Status.ACTIVE,
+            "suspended_because": "",
+        },
+    )
     # Bulk loads leave the planner's statistics behind (it then expects 3 rows where there are
     # 100,000, and picks nested loops); a live database has them from autovacuum.
     with connection.cursor() as cursor:

@@ -253,6 +253,12 @@ def portal_pages(client) -> dict:
     return pages
 
 
+def reverse_path(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk (the Makefile does).")
@@ -273,6 +279,9 @@ def main():
             SERVERS["app"][1], dataset.SECTIONS_CLIENT_EMAIL, dataset.PASSWORD
         )
         provider_cookie, csrf = sign_in(SERVERS["app"][1], dataset.PROVIDER_EMAIL, dataset.PASSWORD)
+        # The sign-in's redirects pass the chooser, which keeps the parent's one client in
+        # the session: the family member's pages below are that client's portal.
+        parent_cookie, _ = sign_in(SERVERS["app"][1], dataset.PARENT_EMAIL, dataset.PASSWORD)
         settings_path = f"/clients/{data['client'].pk}/settings/portal/"
         check(SERVERS["app"][1], settings_path, provider_cookie, "Client Portal Settings")
 
@@ -280,6 +289,12 @@ def main():
         for name, (kind, path) in portal_pages(data["sections_client"]).items():
             check(SERVERS["app"][1], path, client_cookie, "</html>")
             scenarios[name] = (kind, f"{app}{path}", client_cookie)
+        for name, kind, path in (
+            ("Family member: portal home", "home", reverse_path("portal:home")),
+            ("Family member: Billing", "section", reverse_path("portal:billing")),
+        ):
+            check(SERVERS["app"][1], path, parent_cookie, "portal as parent")
+            scenarios[name] = (kind, f"{app}{path}", parent_cookie)
         scenarios["Client Portal Settings page (provider)"] = (
             "settings",
             f"{app}{settings_path}",

@@ -24,6 +24,9 @@ def home_url_for(user) -> str:
         return reverse("clients:list")
     if hasattr(user, "client"):
         return reverse("portal:home")
+    if user.family_links.exists():
+        # The chooser opens the one client's portal straight away, or asks whose.
+        return reverse("accounts:family")
     if user.is_staff:
         return reverse("admin:index")
     raise PermissionDenied("This account is not linked to a practice.")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from clients import account_views
+from clients import account_views, family_views
 
 app_name = "accounts"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", account_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<str:token>/", account_views.invitation_accept, name="invitation"),
+    path("family/", family_views.family_choose, name="family"),
     path("password/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("password-reset/", account_views.PasswordResetView.as_view(), name="password-reset"),
     path(

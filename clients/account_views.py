@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients import services
 from clients.access import home_url_for
+from clients.family import ACTING_LINK_SESSION_KEY
 from clients.forms import SignInForm, ThrottledPasswordChangeForm
 from clients.models import Invitation
 from clients.session_timeout import PAUSED_NOTICE
@@ -39,9 +40,9 @@ class SignInView(auth_views.LoginView):
 @sensitive_post_parameters()
 def invitation_accept(request, token):
     invitation = Invitation.find_usable(token)
-    if invitation is None or not invitation.client.has_portal_access:
+    if invitation is None or not invitation.is_for_access:
         return render(request, "accounts/invitation_invalid.html", status=410)
-    user = invitation.client.user
+    user = invitation.invitee
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,12 +52,25 @@ def invitation_accept(request, token):
         except ValidationError:
             return render(request, "accounts/invitation_invalid.html", status=410)
         login(request, user, backend="clients.backends.EmailBackend")
-        messages.success(request, "Your password is set. Welcome to your Client Portal.")
+        if invitation.family_link_id:
+            # Straight into the portal of the client they were invited to.
+            request.session[ACTING_LINK_SESSION_KEY] = invitation.family_link_id
+            messages.success(
+                request, f"Your password is set. Welcome to {invitation.client.name}'s portal."
+            )
+        else:
+            messages.success(request, "Your password is set. Welcome to your Client Portal.")
         return redirect("portal:home")
     return render(
         request,
         "accounts/invitation_accept.html",
-        {"form": form, "client": invitation.client, "organization": invitation.client.organization},
+        {
+            "form": form,
+            "client": invitation.client,
+            "family_link": invitation.family_link,
+            "person": user,
+            "organization": invitation.client.organization,
+        },
     )
 
 

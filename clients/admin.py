@@ -14,13 +14,22 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from clients import services
 from clients.access import membership_of
-from clients.models import AccessRefusal, Client, ClientGroup, Membership, Organization, User
+from clients.models import (
+    AccessRefusal,
+    Client,
+    ClientGroup,
+    FamilyLink,
+    Membership,
+    Organization,
+    User,
+)
 
 
 def practice_time(moment, organization) -> str:
@@ -51,8 +60,11 @@ def users_in_scope(request):
         return User.objects.none()
     return (
         User.objects.filter(
-            Q(membership__organization=organization) | Q(client__organization=organization)
+            Q(membership__organization=organization)
+            | Q(client__organization=organization)
+            | Q(family_links__organization=organization)
         )
+        .distinct()
         .exclude(is_superuser=True)
         .exclude(Q(is_staff=True) & ~Q(pk=request.user.pk))
     )
@@ -70,6 +82,8 @@ def related_in_scope(request, model):
         return ClientGroup.objects.filter(organization=organization)
     if model is Client:
         return Client.objects.filter(organization=organization)
+    if model is FamilyLink:
+        return FamilyLink.objects.filter(organization=organization)
     if model is User:
         return users_in_scope(request)
     return model._default_manager.none()
@@ -202,6 +216,8 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
         if client is not None and "email" in form.changed_data:
             # What was sent to the old address stops working, as when the app changes it.
             services.client_links_revoke(client=client)
+        elif change and "email" in form.changed_data and obj.family_links.exists():
+            services.family_member_links_revoke(user=obj)
 
 
 @admin.register(Organization)
@@ -324,6 +340,84 @@ class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
         for client in queryset:
             services.client_restore(actor=request.user, client=client)
         messages.success(request, f"Restored {len(queryset)} client(s).")
+
+
+@admin.register(FamilyLink)
+class FamilyLinkAdmin(PracticeScopedMixin, admin.ModelAdmin):
+    """Family members, read-only: added from the client's page in the app (which sends the
+    invitation); paused, resumed and removed here by the same services, which write the audit
+    entry and end the person's sessions."""
+
+    list_display = [
+        "__str__",
+        "email",
+        "client",
+        "relationship",
+        "status",
+        "suspended_because",
+        "organization",
+        "status_changed_at",
+    ]
+    list_filter = [
+        "status",
+        "relationship",
+        ("organization", PracticeScopedRelatedFilter),
+    ]
+    search_fields = [
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "client__user__email",
+        "client__user__last_name",
+    ]
+    list_select_related = ["user", "client__user", "organization"]
+    fields = [
+        "user",
+        "client",
+        "organization",
+        "relationship",
+        "status",
+        "suspended_because",
+        "reviewed_at",
+        "created_by",
+        "created_at",
+        "status_changed_at",
+    ]
+    readonly_fields = fields
+    actions = ["pause_links", "resume_links", "remove_links"]
+
+    @admin.display(description="Email", ordering="user__email")
+    def email(self, link):
+        return link.user.email
+
+    def has_add_permission(self, request):
+        return False
+
+    def _change(self, request, queryset, action):
+        done, refused = 0, []
+        for link in queryset:
+            try:
+                services.family_link_change(actor=request.user, link=link, action=action)
+            except ValidationError as error:
+                refused.append(" ".join(error.messages))
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"{done} family member(s): {action} done.")
+        for message in refused:
+            messages.error(request, message)
+
+    @admin.action(description="Pause family access (signs them out)")
+    def pause_links(self, request, queryset):
+        self._change(request, queryset, "pause")
+
+    @admin.action(description="Resume family access")
+    def resume_links(self, request, queryset):
+        self._change(request, queryset, "resume")
+
+    @admin.action(description="Remove family access (signs them out)")
+    def remove_links(self, request, queryset):
+        self._change(request, queryset, "remove")
 
 
 @admin.register(AccessRefusal)

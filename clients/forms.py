@@ -1,9 +1,13 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils import timezone
 
 from clients.bulk import EXTRA_ACTIONS
-from clients.models import ClientGroup
+from clients.family import family_ended_notice
+from clients.models import ClientGroup, FamilyLink
 from clients.selectors import AccessStatus
 from clients.services import BulkAction
 from clients.throttling import cool_off_in_words, sign_in_failures_clear
@@ -70,6 +74,11 @@ class SignInForm(AuthenticationForm):
                 f"To ask about it, contact {organization.contact_label}.",
                 code="portal_access_off",
             )
+        notice = family_ended_notice(user.pk)
+        if notice is not None:
+            raise forms.ValidationError(
+                notice.replace(" You were signed out.", ""), code="portal_access_off"
+            )
         raise forms.ValidationError(
             "This account is disabled. Please contact your practice admin.", code="inactive"
         )
@@ -103,6 +112,21 @@ class ClientForm(forms.Form):
         empty_label="No group",
         help_text="A client is in at most one group; the group's portal settings apply to them.",
     )
+    date_of_birth = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date of birth as YYYY-MM-DD."},
+        help_text="Optional. Parents' and guardians' family access is handed over to the client "
+        "when they reach your practice's age of adulthood.",
+    )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if not str(self.data.get(self.add_prefix("date_of_birth"), "")).isascii():
+            raise forms.ValidationError("Enter a date of birth as YYYY-MM-DD.")
+        if born is not None and not (date(1900, 1, 1) <= born <= timezone.localdate()):
+            raise forms.ValidationError("Enter a date of birth between 1900 and today.")
+        return born
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,3 +266,26 @@ class BulkActionForm(forms.Form):
     def group(self):
         """The group chosen for a move (None for "No group")."""
         return self.groups.get(self.cleaned_data.get("to_group", ""))
+
+
+class FamilyMemberForm(forms.Form):
+    """A provider adds a family member to a client: name, email and relationship."""
+
+    # Names go into email greetings: one line only.
+    first_name = forms.CharField(max_length=150, validators=[validate_single_line])
+    last_name = forms.CharField(max_length=150, validators=[validate_single_line])
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={"max_length": "An email address has at most 254 characters."},
+        help_text="They sign in with this address. Someone already known to your practice "
+        "(a parent of a sibling, or a client) keeps their one account.",
+    )
+    relationship = forms.ChoiceField(
+        choices=FamilyLink.Relationship.choices,
+        error_messages={"invalid_choice": "Choose parent, guardian, spouse/partner or other."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"

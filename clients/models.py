@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 import zoneinfo
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -138,6 +138,8 @@ def _between(low: int, high: int, unit: str):
 CUTOFF_HOURS = (0, 168)
 WINDOW_DAYS = (1, 365)
 UPCOMING_BOOKINGS = (1, 20)
+# The age at which a client becomes an adult, by practice: 18 in most places, 16 to 21 elsewhere.
+ADULT_AGE = (16, 21)
 
 
 class Organization(models.Model):
@@ -185,11 +187,24 @@ class Organization(models.Model):
             "home either way."
         ),
     )
+    adult_age = models.PositiveSmallIntegerField(
+        "age of adulthood",
+        default=18,
+        validators=_between(*ADULT_AGE, "years"),
+        help_text=(
+            "When a client reaches this age, the family access of their parents and guardians "
+            "is suspended and you are asked to review it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(adult_age__range=ADULT_AGE),
+                name="organization_adult_age_in_range",
+            ),
             models.CheckConstraint(
                 condition=models.Q(cancellation_cutoff_hours__range=CUTOFF_HOURS),
                 name="organization_cutoff_hours_in_range",
@@ -263,7 +278,7 @@ class ClientGroup(models.Model):
                 Lower("name"),
                 name="clientgroup_unique_name_per_org",
                 violation_error_message="This practice already has a group with that name.",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -299,6 +314,7 @@ class Client(models.Model):
         help_text="A client is in at most one group.",
     )
     portal_login_allowed = models.BooleanField(default=True)
+    date_of_birth = models.DateField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -333,6 +349,20 @@ class Client(models.Model):
     def email(self):
         return self.user.email
 
+    def age_on(self, day: date) -> int | None:
+        """Whole years of age on `day`, or None without a date of birth. Someone born on
+        29 February turns a year older on 1 March in other years."""
+        born = self.date_of_birth
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def is_adult_on(self, day: date) -> bool:
+        """Adult by the practice's age of adulthood; a client without a date of birth is
+        taken as an adult (nothing is suspended on a guess)."""
+        age = self.age_on(day)
+        return age is None or age >= self.organization.adult_age
+
     def clean(self):
         if (
             self.group_id
@@ -340,6 +370,115 @@ class Client(models.Model):
             and self.group.organization_id != self.organization_id
         ):
             raise ValidationError({"group": "The group belongs to another practice."})
+        if self.date_of_birth is not None and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "A date of birth cannot be in the future."})
+
+
+class FamilyLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=FamilyLink.Status.ACTIVE, client__archived_at__isnull=True)
+
+    def delete(self):
+        raise TypeError("Family links are never deleted; they are removed (status).")
+
+
+class FamilyLink(models.Model):
+    """A family member's access to one client's portal: who, for whom, as what, and whether
+    it is in force.
+
+    The person signs in with their own User (one account per email; they may be a client
+    themself, and linked to several clients of the same practice). The practice is kept on
+    the row, equal to the client's, so every lookup is scoped without a join. Never deleted:
+    a removed link keeps its history and the records its person made.
+    """
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", "Parent"
+        GUARDIAN = "guardian", "Guardian"
+        PARTNER = "partner", "Spouse/partner"
+        OTHER = "other", "Other"
+
+    # Whose access ends when the client becomes an adult.
+    MINOR_RELATIONSHIPS = (Relationship.PARENT, Relationship.GUARDIAN)
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"  # by a provider; resume brings it back
+        SUSPENDED = "suspended", "Suspended"  # by the app: the client archived or now an adult
+        REMOVED = "removed", "Removed"  # by a provider; adding the person again reopens it
+
+    class SuspendedBecause(models.TextChoices):
+        NONE = "", "—"
+        ARCHIVED = "archived", "Client archived"
+        ADULT = "adult", "Client became an adult"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="family_links"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="family_links")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="family_links")
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    suspended_because = models.CharField(
+        max_length=16, choices=SuspendedBecause.choices, blank=True, default=""
+    )
+    # A suspension at adulthood asks the provider to decide; set when they have.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = FamilyLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "family member"
+        ordering = ["client", "user__last_name", "user__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "user"],
+                name="familylink_one_per_person_and_client",
+                violation_error_message="This person is already a family member of this client.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="suspended") | models.Q(suspended_because=""),
+                name="familylink_reason_only_when_suspended",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_relationship_display().lower()} of {self.client})"
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Family links are never deleted; they are removed (status).")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE and not self.client.is_archived
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name()
+
+    @property
+    def relationship_label(self) -> str:
+        return self.get_relationship_display().lower()
+
+    @property
+    def needs_review(self) -> bool:
+        return (
+            self.status == self.Status.SUSPENDED
+            and self.suspended_because == self.SuspendedBecause.ADULT
+            and self.reviewed_at is None
+        )
+
+    def clean(self):
+        if self.client_id and self.organization_id != self.client.organization_id:
+            raise ValidationError({"client": "The client belongs to another practice."})
+        if self.client_id and self.user_id and self.client.user_id == self.user_id:
+            raise ValidationError({"user": "A client cannot be their own family member."})
 
 
 def _hash_token(token: str) -> str:
@@ -352,6 +491,10 @@ class InvitationQuerySet(models.QuerySet):
             used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
 
+    def own(self):
+        """The client's own invitations, not their family members'."""
+        return self.filter(family_link__isnull=True)
+
 
 class Invitation(models.Model):
     """A one-time link that lets a client set a password and enter the portal.
@@ -360,6 +503,15 @@ class Invitation(models.Model):
     """
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invitations")
+    # Set for a family member's invitation: the link's person sets their password, not the
+    # client's. `client` is then the client whose portal they are invited to.
+    family_link = models.ForeignKey(
+        FamilyLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     sent_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -375,15 +527,28 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"Invitation for {self.client} ({self.created_at:%Y-%m-%d})"
+        return f"Invitation for {self.invitee} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def invitee(self) -> User:
+        """Whose password the link sets: the family member's, or the client's."""
+        return self.family_link.user if self.family_link_id else self.client.user
+
+    @property
+    def is_for_access(self) -> bool:
+        """Whether the invitee may still come in through it."""
+        if self.family_link_id:
+            return self.family_link.is_active
+        return self.client.has_portal_access
 
     @classmethod
-    def issue(cls, *, client, sent_by=None):
+    def issue(cls, *, client, sent_by=None, family_link=None):
         """Create an invitation; returns (invitation, raw token). The raw token is never stored."""
         token = secrets.token_urlsafe(32)
         now = timezone.now()
         invitation = cls.objects.create(
             client=client,
+            family_link=family_link,
             token_hash=_hash_token(token),
             sent_by=sent_by,
             created_at=now,
@@ -395,7 +560,7 @@ class Invitation(models.Model):
     def find_usable(cls, token: str):
         return (
             cls.objects.usable()
-            .select_related("client__user", "client__organization")
+            .select_related("client__user", "client__organization", "family_link__user")
             .filter(token_hash=_hash_token(token))
             .first()
         )

@@ -30,12 +30,16 @@ class AccessStatus(models.TextChoices):
 def with_access_status(clients: QuerySet, *, now=None) -> QuerySet:
     """Annotate `access_status` (an AccessStatus value) and `invited_at` (the latest open
     invitation's date, or None) in the same query: one subquery, no query per client."""
-    open_invitations = Invitation.objects.filter(
-        client=OuterRef("pk"),
-        used_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=now or timezone.now(),
-    ).order_by("-created_at")
+    open_invitations = (
+        Invitation.objects.own()
+        .filter(
+            client=OuterRef("pk"),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+        .order_by("-created_at")
+    )
     return clients.annotate(
         invited_at=Subquery(open_invitations.values("created_at")[:1]),
         access_status=Case(

@@ -1,18 +1,29 @@
 """Writes for practices and clients. Each function is one user action in one transaction."""
 
+import zoneinfo
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry, Level
 from audit.services import actor_label, audit_record
-from clients.models import Client, ClientGroup, Invitation, Organization, User
+from clients.models import (
+    ADULT_AGE,
+    Client,
+    ClientGroup,
+    FamilyLink,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
 from clients.selectors import bulk_clients
 from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
@@ -24,6 +35,9 @@ EMAIL_REFUSED = (
     "This email address cannot be used for this client. Ask the client for another address, "
     "or contact support."
 )
+
+
+UNCHANGED = object()
 
 
 def _check_email_free(*, email: str, user: User | None = None) -> None:
@@ -38,7 +52,7 @@ def _revoke_issued_links(*, client: Client) -> None:
     """Open invitations stop working, and so do password-reset links issued before now (the
     reset token's hash includes User.credentials_revoked_at: clients.tokens)."""
     now = timezone.now()
-    client.invitations.usable().update(revoked_at=now)
+    client.invitations.own().usable().update(revoked_at=now)
     user = client.user
     user.credentials_revoked_at = now
     user.save(update_fields=["credentials_revoked_at"])
@@ -77,7 +91,7 @@ def client_invite(*, actor: User | None, client: Client, base_url: str) -> Invit
     """
     if not client.has_portal_access:
         raise ValidationError("This client's portal login is off; turn it on before inviting.")
-    client.invitations.usable().update(revoked_at=timezone.now())
+    client.invitations.own().usable().update(revoked_at=timezone.now())
     invitation, token = Invitation.issue(client=client, sent_by=actor)
     # robust: a mail server that refuses the message is logged; the client is still saved and
     # the provider can send the invitation again.
@@ -97,14 +111,20 @@ def client_create(
     last_name: str,
     email: str,
     group: ClientGroup | None = None,
+    date_of_birth=None,
     base_url: str,
 ) -> Client:
     """Add a client to the practice and send their portal invitation."""
     _check_group(organization=organization, group=group)
     email = User.objects.normalize_email(email)
-    _check_email_free(email=email)
-    user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
-    client = Client.objects.create(organization=organization, user=user, group=group)
+    user = _family_member_only_here(email=email, organization=organization)
+    if user is None:
+        _check_email_free(email=email)
+        user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+    client = Client.objects.create(
+        organization=organization, user=user, group=group, date_of_birth=date_of_birth
+    )
+    _sync_login(client)
     audit_record(
         actor=actor,
         organization=organization,
@@ -116,6 +136,21 @@ def client_create(
     return client
 
 
+def _family_member_only_here(*, email: str, organization: Organization) -> User | None:
+    """The account of a family member of this practice who is nobody else (no client, provider
+    or staff, no link elsewhere): they become a client on the same account, since one email is
+    one account. None otherwise."""
+    user = User.objects.filter(email=email, is_staff=False, is_superuser=False).first()
+    if user is None or Client.objects.filter(user=user).exists():
+        return None
+    if Membership.objects.filter(user=user).exists():
+        return None
+    links = FamilyLink.objects.filter(user=user)
+    if not links.exists() or links.exclude(organization=organization).exists():
+        return None
+    return user
+
+
 @transaction.atomic
 def client_update(
     *,
@@ -125,11 +160,15 @@ def client_update(
     last_name: str,
     email: str,
     group: ClientGroup | None,
+    date_of_birth=UNCHANGED,
 ) -> Client:
-    """Change a client's name, email or group.
+    """Change a client's name, email, group or date of birth.
 
     A new email revokes what was sent to the old one: open invitations and reset links.
     """
+    if date_of_birth is not UNCHANGED and date_of_birth != client.date_of_birth:
+        client.date_of_birth = date_of_birth
+        client.save(update_fields=["date_of_birth"])
     _check_group(organization=client.organization, group=group)
     email = User.objects.normalize_email(email)
     _check_email_free(email=email, user=client.user)
@@ -172,15 +211,28 @@ def client_group_set(*, actor: User, client: Client, group: ClientGroup | None) 
 
 
 def _sync_login(client: Client) -> None:
-    """Keep the login's is_active equal to the client's portal access.
+    """Keep the login's is_active equal to the client's portal access (or, for a client who is
+    also someone's family member, to any access they still have).
 
     Django's auth backend refuses inactive users both at sign-in and when it loads the user for
     an existing session, so this ends every session of the client at their next request, in
     every process, whatever the session store.
     """
-    user = client.user
-    if user.is_active != client.has_portal_access:
-        user.is_active = client.has_portal_access
+    _sync_user_active(client.user, client=client)
+
+
+def _sync_user_active(user: User, *, client: Client | None = None) -> None:
+    """is_active = the person still has some portal access: their own as a client, or an
+    active family link. Providers and staff are never changed here (a client is neither)."""
+    if client is None:
+        if user.is_staff or Membership.objects.filter(user=user).exists():
+            return
+        client = Client.objects.filter(user=user).first()
+    wanted = (client is not None and client.has_portal_access) or (
+        FamilyLink.objects.active().filter(user=user).exists()
+    )
+    if user.is_active != wanted:
+        user.is_active = wanted
         user.save(update_fields=["is_active"])
 
 
@@ -195,6 +247,17 @@ def client_archive(*, actor: User, client: Client) -> Client:
     # A link taken before archiving must not work after a restore.
     _revoke_issued_links(client=client)
     _sync_login(client)
+    # Nobody reaches an archived client's portal: every family link is suspended (a restore
+    # leaves them suspended; the provider resumes each one deliberately).
+    for link in client.family_links.select_for_update().filter(
+        status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED]
+    ):
+        _family_link_status_set(
+            actor=actor,
+            link=link,
+            status=FamilyLink.Status.SUSPENDED,
+            because=FamilyLink.SuspendedBecause.ARCHIVED,
+        )
     audit_record(
         actor=actor,
         organization=client.organization,
@@ -272,16 +335,20 @@ def organization_client_emails_set(*, actor: User, organization: Organization, e
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
-    """Set the client's password from their invitation; the link cannot be used again."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    """Set the invitee's password from their invitation (the client's, or a family member's);
+    the link cannot be used again."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("client__user", "family_link__user", "family_link__client")
+        .get(pk=invitation.pk)
+    )
     if invitation.used_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
         raise ValidationError("This invitation link has already been used or has expired.")
-    client = Client.objects.select_related("user").get(pk=invitation.client_id)
-    if not client.has_portal_access:
+    if not invitation.is_for_access:
         raise ValidationError("Portal access for this account is turned off.")
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
-    user = client.user
+    user = invitation.invitee
     user.set_password(password)
     user.save(update_fields=["password"])
     return user
@@ -423,7 +490,7 @@ def _bulk_apply(*, actor, organization, changing, action, group) -> None:
         rows.update(group=group)
         entries = [
             (
-                c,
+                c.pk,
                 AuditEntry.Action.GROUP_CHANGED,
                 c.group__name if c.group_id else "No group",
                 group.name if group else "No group",
@@ -436,20 +503,25 @@ def _bulk_apply(*, actor, organization, changing, action, group) -> None:
         User.objects.filter(pk__in=[c.user_id for c in changing if c.archived_at is None]).update(
             is_active=True
         )
-        entries = [(c, AuditEntry.Action.PORTAL_LOGIN_CHANGED, "off", "on") for c in changing]
+        entries = [(c.pk, AuditEntry.Action.PORTAL_LOGIN_CHANGED, "off", "on") for c in changing]
     else:
         if action == BulkAction.LOGIN_OFF:
             rows.update(portal_login_allowed=False)
-            entries = [(c, AuditEntry.Action.PORTAL_LOGIN_CHANGED, "on", "off") for c in changing]
+            entries = [
+                (c.pk, AuditEntry.Action.PORTAL_LOGIN_CHANGED, "on", "off") for c in changing
+            ]
         else:
             rows.update(archived_at=now)
             entries = [
-                (c, AuditEntry.Action.CLIENT_ARCHIVED, "active", "archived") for c in changing
+                (c.pk, AuditEntry.Action.CLIENT_ARCHIVED, "active", "archived") for c in changing
             ]
-        # As _revoke_issued_links and _sync_login: links stop working, and the inactive login
-        # (and the changed auth hash) end every session at its next request.
+        # As _revoke_issued_links and _sync_login: links stop working, the changed auth hash
+        # ends every session at its next request, and a login with no access left is inactive.
         Invitation.objects.usable().filter(client_id__in=ids).update(revoked_at=now)
-        User.objects.filter(pk__in=user_ids).update(is_active=False, credentials_revoked_at=now)
+        User.objects.filter(pk__in=user_ids).update(credentials_revoked_at=now)
+        if action == BulkAction.ARCHIVE:
+            entries += _bulk_family_suspend(client_ids=ids, now=now)
+        _bulk_sync_active(user_ids=set(user_ids))
     label = actor_label(actor)
     AuditEntry.objects.bulk_create(
         AuditEntry(
@@ -459,10 +531,401 @@ def _bulk_apply(*, actor, organization, changing, action, group) -> None:
             created_at=now,
             action=audit_action,
             level=Level.CLIENT,
-            client_id=client.pk,
+            client_id=client_id,
             old_value=old,
             new_value=new,
             note=BULK_NOTE,
         )
-        for client, audit_action, old, new in entries
+        for client_id, audit_action, old, new in entries
     )
+
+
+def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
+    """As client_archive: every active or paused family link of the archived clients is
+    suspended, its open invitation revoked and its person's sessions ended. Returns the audit
+    entries to write. A fixed number of queries."""
+    links = list(
+        FamilyLink.objects.select_for_update(of=("self",))
+        .filter(
+            client_id__in=client_ids,
+            status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED],
+        )
+        .select_related("user")
+    )
+    if not links:
+        return []
+    link_ids = [link.pk for link in links]
+    FamilyLink.objects.filter(pk__in=link_ids).update(
+        status=FamilyLink.Status.SUSPENDED,
+        suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
+        status_changed_at=now,
+    )
+    Invitation.objects.usable().filter(family_link_id__in=link_ids).update(revoked_at=now)
+    people = {link.user_id for link in links}
+    User.objects.filter(pk__in=people).update(credentials_revoked_at=now)
+    _bulk_sync_active(user_ids=people)
+    entries = []
+    for link in links:
+        who = f"{link.name or link.user.email} ({link.relationship_label})"
+        entries.append(
+            (
+                link.client_id,
+                AuditEntry.Action.FAMILY_ACCESS_CHANGED,
+                f"{who}: {STATUS_WORDS[link.status]}"[:200],
+                f"{who}: suspended: client archived"[:200],
+            )
+        )
+    return entries
+
+
+def _bulk_sync_active(*, user_ids: set) -> None:
+    """As _sync_user_active for many people: a login stays active only while its person has
+    some portal access left (their own as a client, or an active family link); providers and
+    staff are never changed. Three queries."""
+    keep = set(
+        Client.objects.filter(
+            user_id__in=user_ids, archived_at__isnull=True, portal_login_allowed=True
+        ).values_list("user_id", flat=True)
+    ) | set(
+        FamilyLink.objects.active().filter(user_id__in=user_ids).values_list("user_id", flat=True)
+    )
+    User.objects.filter(pk__in=user_ids - keep, is_staff=False, membership__isnull=True).update(
+        is_active=False
+    )
+
+
+# --- Family members -------------------------------------------------------------------------
+
+# One message whoever holds the address (a provider, staff, a client or family member of
+# another practice): a different answer would tell the provider who is known elsewhere.
+FAMILY_EMAIL_REFUSED = (
+    "This email address cannot be used for a family member. Ask them for another address, "
+    "or contact support."
+)
+STATUS_WORDS = {
+    FamilyLink.Status.ACTIVE: "active",
+    FamilyLink.Status.PAUSED: "paused",
+    FamilyLink.Status.SUSPENDED: "suspended",
+    FamilyLink.Status.REMOVED: "removed",
+}
+
+
+def _family_person(*, organization: Organization, client: Client, email: str) -> User | None:
+    """The account an email already belongs to, if it may become this client's family member:
+    a client or family member of this practice only. None for a new address."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        return None
+    if user.pk == client.user_id:
+        raise ValidationError({"email": "This is the client's own email address."})
+    own_client = Client.objects.filter(user=user).first()
+    elsewhere = (
+        user.is_staff
+        or user.is_superuser
+        or Membership.objects.filter(user=user).exists()
+        or (own_client is not None and own_client.organization_id != organization.pk)
+        or FamilyLink.objects.filter(user=user).exclude(organization=organization).exists()
+    )
+    known_here = own_client is not None or FamilyLink.objects.filter(user=user).exists()
+    if elsewhere or not known_here:
+        raise ValidationError({"email": FAMILY_EMAIL_REFUSED})
+    return user
+
+
+def _send_family_email(*, link: FamilyLink, token: str | None, base_url: str) -> None:
+    path = reverse("accounts:invitation", args=[token]) if token else reverse("accounts:login")
+    context = {
+        "link_row": link,
+        "client": link.client,
+        "person": link.user,
+        "organization": link.organization,
+        "link": base_url.rstrip("/") + path,
+        "has_token": token is not None,
+        "days": settings.INVITATION_MAX_AGE_DAYS,
+    }
+    subject = one_line(render_to_string("clients/email/family_invitation_subject.txt", context))
+    body = render_to_string("clients/email/family_invitation_body.txt", context)
+    send_mail(subject, body, None, [link.user.email])
+
+
+@transaction.atomic
+def family_member_invite(*, actor: User | None, link: FamilyLink, base_url: str):
+    """Email the family member: a one-time link to set their password if they have none yet,
+    otherwise a note that they can sign in with the password they have. Earlier links of this
+    family access stop working."""
+    if not link.is_active:
+        raise ValidationError("This family member's access is not active; resume it first.")
+    link.invitations.usable().update(revoked_at=timezone.now())
+    token = None
+    invitation = None
+    if not link.user.has_usable_password():
+        invitation, token = Invitation.issue(client=link.client, sent_by=actor, family_link=link)
+    transaction.on_commit(
+        lambda: _send_family_email(link=link, token=token, base_url=base_url), robust=True
+    )
+    return invitation
+
+
+@transaction.atomic
+def family_member_add(
+    *,
+    actor: User,
+    client: Client,
+    first_name: str,
+    last_name: str,
+    email: str,
+    relationship: str,
+    base_url: str,
+) -> FamilyLink:
+    """Give a person family access to a client's portal, and email them.
+
+    One email is one account: an address that already belongs to a client or family member of
+    this practice gets the new link on that account (a sibling's parent, a client who is also a
+    parent); any other existing address is refused. A person removed earlier is linked again.
+    """
+    if relationship not in FamilyLink.Relationship.values:
+        raise ValidationError({"relationship": "Choose parent, guardian, spouse/partner or other."})
+    client = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("organization", "user")
+        .get(pk=client.pk)
+    )
+    if client.is_archived:
+        raise ValidationError("This client is archived; restore them before adding family.")
+    organization = client.organization
+    email = User.objects.normalize_email(email)
+    user = _family_person(organization=organization, client=client, email=email)
+    now = timezone.now()
+    # Added knowingly for an adult: the handover at adulthood has nothing left to ask.
+    reviewed_at = now if client.date_of_birth and client.is_adult_on(timezone.localdate()) else None
+    if user is None:
+        try:
+            with transaction.atomic():  # a savepoint: the same address added at this moment
+                user = User.objects.create_user(
+                    email=email, first_name=first_name, last_name=last_name
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"email": "This address was added a moment ago. Please try again."}
+            ) from exc
+        link = None
+    else:
+        link = FamilyLink.objects.select_for_update().filter(client=client, user=user).first()
+    if link is not None:
+        if link.status in (FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED):
+            raise ValidationError(
+                {"email": f"{link.name or email} is already a family member of {client.name}."}
+            )
+        old = link.status
+        link.status = FamilyLink.Status.ACTIVE
+        link.suspended_because = ""
+        link.relationship = relationship
+        link.reviewed_at = reviewed_at
+        link.status_changed_at = now
+        link.save(
+            update_fields=[
+                "status",
+                "suspended_because",
+                "relationship",
+                "reviewed_at",
+                "status_changed_at",
+            ]
+        )
+        old_value = STATUS_WORDS[old]
+    else:
+        link = FamilyLink.objects.create(
+            organization=organization,
+            client=client,
+            user=user,
+            relationship=relationship,
+            created_by=actor,
+            created_at=now,
+            status_changed_at=now,
+            reviewed_at=reviewed_at,
+        )
+        old_value = ""
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.FAMILY_MEMBER_ADDED,
+        client=client,
+        old_value=old_value,
+        new_value=f"{link.name or user.email} ({link.relationship_label})"[:200],
+    )
+    _sync_user_active(user)
+    family_member_invite(actor=actor, link=link, base_url=base_url)
+    return link
+
+
+@transaction.atomic
+def family_member_links_revoke(*, user: User) -> None:
+    """A family member's email changed (in the admin): their open invitations and reset links
+    stop working."""
+    Invitation.objects.usable().filter(family_link__user=user).update(revoked_at=timezone.now())
+    user.credentials_revoked_at = timezone.now()
+    user.save(update_fields=["credentials_revoked_at"])
+
+
+def _end_family_sessions(user: User) -> None:
+    """Every session of the person ends at its next request (the session's auth hash includes
+    credentials_revoked_at), and stays ended if access comes back."""
+    user.credentials_revoked_at = timezone.now()
+    user.save(update_fields=["credentials_revoked_at"])
+
+
+def _family_link_status_set(
+    *, actor: User | None, link: FamilyLink, status: str, because: str = "", note: str = ""
+) -> FamilyLink:
+    """Change a locked link's status, with its audit entry; a withdrawal ends the person's
+    sessions and revokes their open invitation."""
+    old = link.status
+    link.status = status
+    link.suspended_because = because if status == FamilyLink.Status.SUSPENDED else ""
+    link.status_changed_at = timezone.now()
+    fields = ["status", "suspended_because", "status_changed_at"]
+    if status != FamilyLink.Status.SUSPENDED and old == FamilyLink.Status.SUSPENDED:
+        # A provider's decision after the handover at adulthood is the review.
+        link.reviewed_at = link.reviewed_at or timezone.now()
+        fields.append("reviewed_at")
+    link.save(update_fields=fields)
+    if status != FamilyLink.Status.ACTIVE:
+        link.invitations.usable().update(revoked_at=timezone.now())
+        _end_family_sessions(link.user)
+    _sync_user_active(link.user)
+    who = f"{link.name or link.user.email} ({link.relationship_label})"
+    words = STATUS_WORDS[status]
+    if because == FamilyLink.SuspendedBecause.ADULT:
+        words = f"suspended: {link.client.name} reached {link.organization.adult_age}"
+    elif because == FamilyLink.SuspendedBecause.ARCHIVED:
+        words = "suspended: client archived"
+    audit_record(
+        actor=actor,
+        organization=link.organization,
+        action=AuditEntry.Action.FAMILY_ACCESS_CHANGED,
+        client=link.client,
+        old_value=f"{who}: {STATUS_WORDS[old]}"[:200],
+        new_value=f"{who}: {words}"[:200],
+        note=note,
+    )
+    return link
+
+
+FAMILY_ACTIONS = {
+    # action: (statuses it applies to, the status it sets)
+    "pause": ((FamilyLink.Status.ACTIVE,), FamilyLink.Status.PAUSED),
+    "resume": ((FamilyLink.Status.PAUSED, FamilyLink.Status.SUSPENDED), FamilyLink.Status.ACTIVE),
+    "remove": (
+        (FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED, FamilyLink.Status.SUSPENDED),
+        FamilyLink.Status.REMOVED,
+    ),
+}
+
+
+@transaction.atomic
+def family_link_change(*, actor: User, link: FamilyLink, action: str) -> FamilyLink:
+    """Pause, resume or remove a family member's access to one client.
+
+    Pause and remove end the person's sessions at their next request and refuse their sign-in
+    when no other access is left. Resume works on a paused link, and on a suspended one once
+    the client is active again (after an archive) or the provider decides after the handover.
+    """
+    if action not in FAMILY_ACTIONS:
+        raise ValidationError("Choose pause, resume or remove. Nothing was changed.")
+    link = (
+        FamilyLink.objects.select_for_update(of=("self",))
+        .select_related("client__organization", "client__user", "user", "organization")
+        .get(pk=link.pk)
+    )
+    allowed_from, status = FAMILY_ACTIONS[action]
+    if link.status not in allowed_from:
+        raise ValidationError(
+            f"{link.name or link.user.email}'s access is {STATUS_WORDS[link.status]}; it cannot "
+            f"be {'resumed' if action == 'resume' else action + 'd'}. Nothing was changed."
+        )
+    if status == FamilyLink.Status.ACTIVE and link.client.is_archived:
+        raise ValidationError(
+            "This client is archived; restore them before resuming family access."
+        )
+    return _family_link_status_set(actor=actor, link=link, status=status)
+
+
+@transaction.atomic
+def family_link_review(*, actor: User, link: FamilyLink) -> FamilyLink:
+    """The provider has seen the handover at adulthood and keeps the access suspended."""
+    link = (
+        FamilyLink.objects.select_for_update(of=("self",)).select_related("client").get(pk=link.pk)
+    )
+    if not link.needs_review:
+        return link
+    link.reviewed_at = timezone.now()
+    link.save(update_fields=["reviewed_at"])
+    audit_record(
+        actor=actor,
+        organization=link.organization,
+        action=AuditEntry.Action.FAMILY_ACCESS_CHANGED,
+        client=link.client,
+        old_value=f"{link.name or link.user.email} ({link.relationship_label}): suspended",
+        new_value=f"{link.name or link.user.email} ({link.relationship_label}): kept suspended"[
+            :200
+        ],
+        note="Reviewed after the client became an adult",
+    )
+    return link
+
+
+def years_before(day, years: int):
+    """The same day `years` earlier (28 February for a 29 February that does not exist)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def family_link_is_due_for_handover(link: FamilyLink, today) -> bool:
+    """A parent's or guardian's link that the handover at adulthood has not yet decided, of a
+    client who is an adult on `today` (the practice's date)."""
+    return (
+        link.relationship in FamilyLink.MINOR_RELATIONSHIPS
+        and link.status in (FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED)
+        and link.reviewed_at is None
+        and link.client.date_of_birth is not None
+        and link.client.is_adult_on(today)
+    )
+
+
+@transaction.atomic
+def family_link_hand_over(*, link: FamilyLink) -> bool:
+    """Suspend a parent's or guardian's link if its client has reached the practice's age of
+    adulthood (by the practice's date). The provider is then asked to review it. Returns
+    whether it was suspended."""
+    link = (
+        FamilyLink.objects.select_for_update(of=("self",))
+        .select_related("client__organization", "client__user", "user", "organization")
+        .get(pk=link.pk)
+    )
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(link.organization.time_zone))
+    if not family_link_is_due_for_handover(link, today):
+        return False
+    _family_link_status_set(
+        actor=None,
+        link=link,
+        status=FamilyLink.Status.SUSPENDED,
+        because=FamilyLink.SuspendedBecause.ADULT,
+    )
+    return True
+
+
+def family_links_hand_over(*, now=None) -> int:
+    """The daily run: every link due for the handover at adulthood, in every practice, is
+    suspended (each in its own transaction). Returns how many were."""
+    now = now or timezone.now()
+    # The youngest adult age any practice may set, two days' margin for time zones: a cheap
+    # bound on the dates of birth worth looking at; each link is then checked exactly.
+    latest_birth = years_before(now.date(), ADULT_AGE[0]) + timedelta(days=2)
+    candidates = FamilyLink.objects.filter(
+        relationship__in=FamilyLink.MINOR_RELATIONSHIPS,
+        status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED],
+        reviewed_at__isnull=True,
+        client__date_of_birth__lte=latest_birth,
+    ).values_list("pk", flat=True)
+    return sum(family_link_hand_over(link=FamilyLink(pk=pk)) for pk in list(candidates))

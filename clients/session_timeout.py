@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from clients.family import family_ended_notice
 from clients.forms import paused_access_message
 from clients.models import Client
 
@@ -31,7 +32,7 @@ def now() -> int:
 
 
 def idle_limit_for(user) -> int:
-    if hasattr(user, "client"):
+    if hasattr(user, "client") or user.family_links.exists():
         return settings.SESSION_IDLE_TIMEOUT_CLIENT
     return settings.SESSION_IDLE_TIMEOUT_PROVIDER
 
@@ -90,7 +91,8 @@ def paused_notice(user_id) -> str | None:
     """What to tell a client who has no portal access, and whom to contact; else None."""
     client = Client.objects.filter(user_id=user_id).select_related("organization").first()
     if client is None or client.has_portal_access:
-        return None
+        # A family member whose access was paused, removed or suspended.
+        return family_ended_notice(user_id)
     return (
         f"{paused_access_message(client)} You were signed out. "
         f"To ask about it, contact {client.organization.contact_label}."

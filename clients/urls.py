@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import security_views, views
+from clients import family_views, security_views, views
 
 app_name = "clients"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("clients/<int:pk>/restore/", views.client_restore, name="restore"),
     path("clients/<int:pk>/invite/", views.client_invite, name="invite"),
     path("clients/<int:pk>/portal-login/", views.client_portal_login, name="portal-login"),
+    path("clients/<int:pk>/family/", family_views.family, name="family"),
+    path(
+        "clients/<int:pk>/family/<int:link_pk>/",
+        family_views.family_change,
+        name="family-change",
+    ),
     path("reports/security/", security_views.security_log, name="security-log"),
     path("reports/lockouts/", security_views.lockouts, name="lockouts"),
     path("reports/lockouts/unlock/", security_views.unlock, name="unlock"),

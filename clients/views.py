@@ -20,7 +20,7 @@ from clients.forms import (
     RosterSearchForm,
     apply_validation_error,
 )
-from clients.models import AccessRefusal
+from clients.models import AccessRefusal, FamilyLink
 from clients.security import record_refusal
 from clients.services import BulkAction
 from clients.validators import parse_id
@@ -108,7 +108,11 @@ def client_detail(request, pk):
     context = {
         "client": client,
         "active_tab": "overview",
-        "invitation": client.invitations.first(),
+        "invitation": client.invitations.own().first(),
+        # Who has family access, and any handover at adulthood waiting for a decision.
+        "family_links": list(
+            client.family_links.exclude(status=FamilyLink.Status.REMOVED).select_related("user")
+        ),
     }
     return render(request, "clients/client_detail.html", context)
 
@@ -122,6 +126,7 @@ def client_edit(request, pk):
         "last_name": client.user.last_name,
         "email": client.user.email,
         "group": client.group,
+        "date_of_birth": client.date_of_birth,
     }
     form = ClientForm(request.POST or None, initial=initial, organization=request.organization)
     if request.method == "POST" and form.is_valid():

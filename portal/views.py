@@ -6,6 +6,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.forms import ThrottledPasswordChangeForm
+from clients.models import FamilyLink
 from portal.registry import home_cards
 from portal_settings.enforcement import always_available
 from portal_settings.notices import portal_notices_for_home
@@ -21,9 +22,13 @@ def home(request):
     with_card = {card.section.key for card in cards}
     # the keys of the other allowed sections: the template links them from portal_links
     others = {key for key in allowed.enabled_keys if key not in with_card}
-    notices = portal_notices_for_home(
-        client=request.client, effective=allowed, preview=request.portal_preview
-    )
+    # Notices of changes are the client's own (their marker, their settings); a family
+    # member, whose settings are their own, is not shown them.
+    notices = []
+    if getattr(request, "family_link", None) is None:
+        notices = portal_notices_for_home(
+            client=request.client, effective=allowed, preview=request.portal_preview
+        )
     context = {
         "cards": cards,
         "others": others,
@@ -44,4 +49,12 @@ def profile(request):
         update_session_auth_hash(request, user)
         messages.success(request, "Your password was changed. Other devices were signed out.")
         return redirect("portal:profile")
-    return render(request, "portal/profile.html", {"form": form})
+    family_access = []
+    if getattr(request, "family_link", None) is None:
+        # The client is told who can open their portal (one query, on this page only).
+        family_access = list(
+            request.client.family_links.exclude(status=FamilyLink.Status.REMOVED).select_related(
+                "user"
+            )
+        )
+    return render(request, "portal/profile.html", {"form": form, "family_access": family_access})

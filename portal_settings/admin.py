@@ -55,7 +55,13 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_filter = ["action", "level", ("organization", PracticeScopedRelatedFilter)]
     search_fields = ["actor_label", "client__user__email", "group__name", "section", "note"]
     date_hierarchy = "created_at"
-    list_select_related = ["organization", "client__user", "group"]
+    list_select_related = [
+        "organization",
+        "client__user",
+        "group",
+        "family_link__user",
+        "family_link__client__user",
+    ]
 
     @admin.display(description="Section", ordering="section")
     def section_label(self, entry):
@@ -64,7 +70,8 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
 
     @admin.display(description="Target")
     def target(self, entry):
-        return entry.client or entry.group or entry.organization
+        target = entry.family_link or entry.client or entry.group or entry.organization
+        return f"{target} (family members)" if entry.audience and not entry.family_link else target
 
     @admin.display(description="When", ordering="created_at")
     def when(self, entry):

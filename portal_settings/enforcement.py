@@ -16,23 +16,34 @@ action in a section that is View only is refused, for every method; htmx gets a 
 """
 
 import logging
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from clients.access import home_url_for, membership_of
+from clients.family import (
+    ACTING_LINK_SESSION_KEY,
+    family_ended_notice,
+    link_in_force,
+)
 from clients.middleware import activate_practice_timezone
 from clients.models import AccessRefusal
 from clients.security import record_refusal
+from clients.services import family_link_hand_over, family_link_is_due_for_handover
+from clients.session_timeout import PAUSED_NOTICE
 from portal_settings.levels import Access
 from portal_settings.resolver import (
     client_with_settings_for_user,
     clients_with_settings,
     effective_settings_for_client,
+    effective_settings_for_family_link,
+    family_link_with_settings_for_user,
 )
 from portal_settings.sections import ALWAYS_AVAILABLE, BY_KEY
 
@@ -146,6 +157,9 @@ class PortalAccessMiddleware:
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         preview = request.session.get(PREVIEW_SESSION_KEY)
+        link_id = request.session.get(ACTING_LINK_SESSION_KEY)
+        if link_id is not None and preview is None:
+            return self._as_family_member(request, view_func, link_id)
         try:
             client = client_with_settings_for_user(user)
             if client is None and preview is not None:
@@ -156,9 +170,9 @@ class PortalAccessMiddleware:
             # Fail closed: if the settings cannot be worked out, no section is served.
             logger.exception("Could not resolve the portal settings of user %s", user.pk)
             return refuse(request, reason="unavailable", status=503)
-        if client is None:
-            # Providers and staff have their own app.
-            return redirect(home_url_for(user))
+        if client is None or (not client.has_portal_access and user.family_links.exists()):
+            # Providers and staff have their own app; a family member chooses whose portal.
+            return redirect(home_url_for(user) if client is None else reverse("accounts:family"))
         request.client = client
         request.portal_preview = client.user_id != user.pk
         if request.portal_preview:
@@ -175,6 +189,40 @@ class PortalAccessMiddleware:
             logout(request)
             return redirect_to_login(request.get_full_path())
         activate_practice_timezone(client.organization)
+        return self._enforce(request, view_func, log=True)
+
+    def _as_family_member(self, request, view_func, link_id):
+        """A family member acting for a client: the link chosen in the session, loaded again
+        with the client and the family chain's settings in one query (the same three queries
+        per request as a client's: session, user, this) and refused unless still in force.
+        A paused, removed or suspended link, an archived client, or a client who has just come
+        of age (for a parent or guardian) ends the session here, whatever signed it in."""
+        user = request.user
+        try:
+            link = family_link_with_settings_for_user(user, link_id)
+            if link is not None and link_in_force(link):
+                today = timezone.localdate(timezone=ZoneInfo(link.client.organization.time_zone))
+                if family_link_is_due_for_handover(link, today):
+                    family_link_hand_over(link=link)
+                    link = None
+            if link_in_force(link):
+                request.portal_settings = effective_settings_for_family_link(link=link)
+        except Exception:
+            logger.exception("Could not resolve the family access of user %s", user.pk)
+            return refuse(request, reason="unavailable", status=503)
+        if not link_in_force(link):
+            notice = family_ended_notice(user.pk)
+            logout(request)
+            if notice is not None:
+                request.session[PAUSED_NOTICE] = notice
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("accounts:login"))
+            return redirect_to_login(request.get_full_path())
+        link.user = user  # the same person, already loaded: link.name makes no query
+        request.client = link.client
+        request.family_link = link
+        request.portal_preview = False
+        activate_practice_timezone(link.client.organization)
         return self._enforce(request, view_func, log=True)
 
     def _enforce(self, request, view_func, *, log: bool):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from audit.models import Level
-from clients.models import Client, ClientGroup, Organization
+from clients.models import Client, ClientGroup, FamilyLink, Organization
 from clients.validators import validate_single_line
 from portal_settings.levels import Access
 from portal_settings.sections import BY_KEY, SECTIONS
@@ -47,7 +47,19 @@ class PortalSettings(models.Model):
     client = models.OneToOneField(
         Client, on_delete=models.PROTECT, null=True, blank=True, related_name="portal_settings"
     )
+    # A family member's own values, for the one client they act for.
+    family_link = models.OneToOneField(
+        FamilyLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portal_settings",
+    )
     values = models.JSONField(default=dict, blank=True, validators=[validate_values])
+    # On a practice's or a group's row: the family column, what their clients' family members
+    # inherit (a family member's chain is link -> group's family column -> practice's family
+    # column -> built-in). Kept on the same row so a change to it is one row, like `values`.
+    family_values = models.JSONField(default=dict, blank=True, validators=[validate_values])
     # Bumped on every saved change; a form shown at an older version is stale.
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -58,13 +70,35 @@ class PortalSettings(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(organization__isnull=False, group__isnull=True, client__isnull=True)
-                    | Q(organization__isnull=True, group__isnull=False, client__isnull=True)
-                    | Q(organization__isnull=True, group__isnull=True, client__isnull=False)
+                    Q(
+                        organization__isnull=False,
+                        group__isnull=True,
+                        client__isnull=True,
+                        family_link__isnull=True,
+                    )
+                    | Q(
+                        organization__isnull=True,
+                        group__isnull=False,
+                        client__isnull=True,
+                        family_link__isnull=True,
+                    )
+                    | Q(
+                        organization__isnull=True,
+                        group__isnull=True,
+                        client__isnull=False,
+                        family_link__isnull=True,
+                    )
+                    | Q(
+                        organization__isnull=True,
+                        group__isnull=True,
+                        client__isnull=True,
+                        family_link__isnull=False,
+                    )
                 ),
                 name="portalsettings_exactly_one_target",
                 violation_error_message=(
-                    "Portal settings belong to exactly one practice, group or client."
+                    "Portal settings belong to exactly one practice, group, client or family "
+                    "member."
                 ),
             ),
         ]
@@ -74,6 +108,8 @@ class PortalSettings(models.Model):
 
     @property
     def level(self) -> str:
+        if self.family_link_id:
+            return Level.FAMILY
         if self.client_id:
             return Level.CLIENT
         if self.group_id:
@@ -82,7 +118,7 @@ class PortalSettings(models.Model):
 
     @property
     def target(self):
-        return self.client or self.group or self.organization
+        return self.family_link or self.client or self.group or self.organization
 
 
 class PortalSeen(models.Model):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 
-from clients.models import Client, ClientGroup, Organization
+from clients.models import Client, ClientGroup, FamilyLink, Organization
 from portal_settings.levels import BUILT_IN_ACCESS, Access
 from portal_settings.models import Level, PortalSettings
 from portal_settings.sections import SECTIONS, Section
@@ -24,6 +24,7 @@ OWN_SOURCE = {
     Level.CLIENT: "Set for this client",
     Level.GROUP: "Set for this group",
     Level.ORGANIZATION: "Set for the practice",
+    Level.FAMILY: "Set for this family member",
 }
 PRACTICE_SOURCE = "Inherited from practice"
 BUILT_IN_SOURCE = "Inherited from built-in default"
@@ -132,16 +133,21 @@ class EffectiveSettings(Mapping):
         return self.access(key) is Access.FULL
 
 
-def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
+def resolve(
+    sources: Sources, *, upto: str = Level.CLIENT, builtin: Mapping[str, Access] | None = None
+) -> EffectiveSettings:
     """Resolve every section from the given levels.
 
     `upto` stops the walk early: resolving a group's page uses Level.GROUP (the client level is
-    ignored), the practice defaults page uses Level.ORGANIZATION.
+    ignored), the practice defaults page uses Level.ORGANIZATION. A family member's chain has
+    the same shape with Level.FAMILY in the client's place (`sources.client` holds the link's
+    values, the group and practice their family columns) and its own `builtin` levels.
     """
+    builtin = builtin or {}
     chain: list[tuple[Mapping[str, str], str, str]] = []
-    if upto == Level.CLIENT and sources.client is not None:
-        chain.append((sources.client, Level.CLIENT, OWN_SOURCE[Level.CLIENT]))
-    if upto in (Level.CLIENT, Level.GROUP) and sources.group is not None:
+    if upto in (Level.CLIENT, Level.FAMILY) and sources.client is not None:
+        chain.append((sources.client, upto, OWN_SOURCE[upto]))
+    if upto in (Level.CLIENT, Level.FAMILY, Level.GROUP) and sources.group is not None:
         source = (
             OWN_SOURCE[Level.GROUP] if upto == Level.GROUP else group_source(sources.group_name)
         )
@@ -166,7 +172,8 @@ def resolve(sources: Sources, *, upto: str = Level.CLIENT) -> EffectiveSettings:
                 resolutions.append(Resolution(section, access, level, label))
                 break
         else:
-            resolutions.append(Resolution(section, BUILT_IN_ACCESS, BUILT_IN, builtin_source))
+            access = builtin.get(section.key, BUILT_IN_ACCESS)
+            resolutions.append(Resolution(section, access, BUILT_IN, builtin_source))
     return EffectiveSettings(resolutions)
 
 
@@ -176,7 +183,7 @@ def _values(owner, attribute="portal_settings") -> dict:
     return row.values if row is not None else {}
 
 
-def _level(name: str, *, values_only: bool = False, **owner) -> dict:
+def _level(name: str, *, values_only: bool = False, column: str = "values", **owner) -> dict:
     """Annotations carrying one level's explicit values (and its row's version) as scalar
     subqueries: `<name>_values` (None when the level has no row) and `<name>_version`.
 
@@ -185,7 +192,7 @@ def _level(name: str, *, values_only: bool = False, **owner) -> dict:
     (benchmarks/README.md).
     """
     rows = PortalSettings.objects.filter(**owner)
-    annotations = {f"{name}_values": Subquery(rows.values("values")[:1], output_field=JSONField())}
+    annotations = {f"{name}_values": Subquery(rows.values(column)[:1], output_field=JSONField())}
     if not values_only:
         annotations[f"{name}_version"] = Subquery(rows.values("version")[:1])
     return annotations
@@ -207,15 +214,19 @@ def clients_with_settings() -> QuerySet:
     )
 
 
-def groups_with_settings() -> QuerySet:
+def groups_with_settings(*, column: str = "values") -> QuerySet:
+    """Groups with their own and their practice's explicit values (the clients' column, or
+    with column="family_values" the family members'): one query."""
     return ClientGroup.objects.select_related("organization").annotate(
-        **_level("own", group=OuterRef("pk")),
-        **_level("practice", organization=OuterRef("organization_id")),
+        **_level("own", column=column, group=OuterRef("pk")),
+        **_level("practice", column=column, organization=OuterRef("organization_id")),
     )
 
 
-def organizations_with_settings() -> QuerySet:
-    return Organization.objects.annotate(**_level("own", organization=OuterRef("pk")))
+def organizations_with_settings(*, column: str = "values") -> QuerySet:
+    return Organization.objects.annotate(
+        **_level("own", column=column, organization=OuterRef("pk"))
+    )
 
 
 def client_with_settings_for_user(user) -> Client | None:
@@ -305,3 +316,68 @@ def organization_defaults(organization_ids: Iterable[int]) -> dict[int, dict]:
             "organization_id", "values"
         )
     )
+
+
+# --- Family members -------------------------------------------------------------------------
+
+# A family member's chain: their own link -> the client's group's family column -> the
+# practice's family column -> this built-in. The built-in keeps what is private to the client
+# (their journal, their documents) Off and the rest Full, so a practice that sets nothing
+# shares neither; every other section is what a parent usually handles.
+FAMILY_BUILT_IN: Mapping[str, Access] = {"journal": Access.OFF, "documents": Access.OFF}
+
+
+def _family_link_levels(*, values_only: bool = False) -> dict:
+    return {
+        **_level("own", values_only=values_only, family_link=OuterRef("pk")),
+        **_level(
+            "group",
+            values_only=values_only,
+            column="family_values",
+            group=OuterRef("client__group_id"),
+        ),
+        **_level(
+            "practice",
+            values_only=values_only,
+            column="family_values",
+            organization=OuterRef("organization_id"),
+        ),
+    }
+
+
+def family_links_with_settings() -> QuerySet:
+    """Family links with their person, their client (with practice, group and user) and every
+    level of the family chain's explicit values and versions: one query."""
+    return FamilyLink.objects.select_related(
+        "user", "client__organization", "client__group", "client__user", "organization"
+    ).annotate(**_family_link_levels())
+
+
+def family_link_with_settings_for_user(user, link_id) -> FamilyLink | None:
+    """The link a family member chose, of this user only, with their client (practice, group,
+    user) and the family chain's explicit values, in one ordinary query; None if it is not
+    theirs. The person is the signed-in user, already loaded: not joined again."""
+    return (
+        FamilyLink.objects.select_related("client__organization", "client__group", "client__user")
+        .annotate(**_family_link_levels(values_only=True))
+        .filter(pk=link_id, user_id=user.pk)
+        .order_by()  # one row by its key: no ORDER BY (the model's ordering joins users)
+        .first()
+    )
+
+
+def sources_for_family_link(link: FamilyLink) -> Sources:
+    """A family member's levels, from a link loaded by family_links_with_settings: no query."""
+    group = link.client.group if link.client.group_id else None
+    return Sources(
+        organization=link.practice_values or {},
+        group=(link.group_values or {}) if group is not None else None,
+        group_name=group.name if group is not None else "",
+        client=link.own_values or {},
+    )
+
+
+def effective_settings_for_family_link(*, link: FamilyLink) -> EffectiveSettings:
+    """What a family member may use in their client's portal, for a link loaded by
+    family_links_with_settings: no query."""
+    return resolve(sources_for_family_link(link), upto=Level.FAMILY, builtin=FAMILY_BUILT_IN)

@@ -34,7 +34,8 @@ def settings_reach(*, target: Target, keys) -> dict[str, Reach]:
     One query, whatever the number of clients or keys. A client's level has no reach.
     """
     keys = list(keys)
-    if target.level == Level.CLIENT or not keys:
+    if target.level in (Level.CLIENT, Level.FAMILY) or target.for_family or not keys:
+        # A family column reaches family members, not the clients counted here.
         return {}
     clients = Client.objects.active()
     if target.level == Level.GROUP:

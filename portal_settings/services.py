@@ -106,7 +106,8 @@ def portal_settings_update(
     reason: str = "",
     reason_other: str = "",
 ) -> list[Change]:
-    """Apply a settings form to one practice, group or client.
+    """Apply a settings form to one practice, group or client, or to the family column of a
+    practice or group, or to one family member.
 
     `changes` maps section keys to the level the provider chose (an Access value the section
     offers), or None for "Inherited". A chosen level equal to what the target would inherit
@@ -154,15 +155,16 @@ def portal_settings_update(
 
 
 def _save_row(*, target: Target, row: PortalSettings | None, values: dict) -> None:
+    column = target.column  # `values`, or a group's or the practice's family column
     if row is not None:
-        row.values = values
+        setattr(row, column, values)
         row.version += 1
-        row.save(update_fields=["values", "version", "updated_at"])
+        row.save(update_fields=[column, "version", "updated_at"])
         return
     try:
         # A savepoint: if another SAVE created the row since we looked, ours is the stale one.
         with transaction.atomic():
-            PortalSettings.objects.create(values=values, version=1, **target.row_lookup)
+            PortalSettings.objects.create(**{column: values}, version=1, **target.row_lookup)
     except IntegrityError as exc:
         raise StaleSettingsError from exc
 

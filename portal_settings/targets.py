@@ -6,28 +6,39 @@ three levels behave the same way without three copies of the rules.
 
 from dataclasses import dataclass
 
-from clients.models import Client, ClientGroup, Organization
+from clients.models import Client, ClientGroup, FamilyLink, Organization
 from portal_settings.models import Level, PortalSettings
 from portal_settings.resolver import (
+    FAMILY_BUILT_IN,
     EffectiveSettings,
     Sources,
     clients_with_settings,
+    family_links_with_settings,
     groups_with_settings,
     organizations_with_settings,
     resolve,
     sources_for_client,
+    sources_for_family_link,
     sources_for_group,
     sources_for_organization,
 )
 
+CLIENTS = "clients"
+FAMILY = "family"
+AUDIENCES = (CLIENTS, FAMILY)
 
-def with_settings(level: str):
-    """The queryset that loads a practice, group or client with every level of its settings."""
-    return {
-        Level.CLIENT: clients_with_settings,
-        Level.GROUP: groups_with_settings,
-        Level.ORGANIZATION: organizations_with_settings,
-    }[level]()
+
+def with_settings(level: str, audience: str = CLIENTS):
+    """The queryset that loads a target with every level of its settings. For family members:
+    a family link with the family chain, or a group or practice with its family column."""
+    if level == Level.FAMILY:
+        return family_links_with_settings()
+    column = "family_values" if audience == FAMILY else "values"
+    if level == Level.GROUP:
+        return groups_with_settings(column=column)
+    if level == Level.ORGANIZATION:
+        return organizations_with_settings(column=column)
+    return clients_with_settings()
 
 
 def _version(version: int | None) -> int:
@@ -36,18 +47,32 @@ def _version(version: int | None) -> int:
 
 @dataclass(frozen=True)
 class Target:
+    """Where a settings form saves: a practice, a group or a client (their clients' column), a
+    practice or a group's family column (audience FAMILY), or one family member's own."""
+
     level: str
-    obj: Organization | ClientGroup | Client
+    obj: Organization | ClientGroup | Client | FamilyLink
+    audience: str = CLIENTS
 
     @classmethod
-    def of(cls, obj) -> "Target":
+    def of(cls, obj, audience: str = CLIENTS) -> "Target":
+        if isinstance(obj, FamilyLink):
+            return cls(Level.FAMILY, obj, FAMILY)
         if isinstance(obj, Client):
             return cls(Level.CLIENT, obj)
         if isinstance(obj, ClientGroup):
-            return cls(Level.GROUP, obj)
+            return cls(Level.GROUP, obj, audience)
         if isinstance(obj, Organization):
-            return cls(Level.ORGANIZATION, obj)
+            return cls(Level.ORGANIZATION, obj, audience)
         raise TypeError(f"{obj!r} cannot hold portal settings")
+
+    @property
+    def for_family(self) -> bool:
+        return self.audience == FAMILY
+
+    @property
+    def builtin(self):
+        return FAMILY_BUILT_IN if self.for_family else None
 
     @property
     def organization(self) -> Organization:
@@ -60,17 +85,35 @@ class Target:
         """The PortalSettings lookup for this target's own row (also the audit's target)."""
         if self.level == Level.ORGANIZATION:
             return {"organization": self.obj}
+        if self.level == Level.FAMILY:
+            return {"family_link": self.obj}
         return {self.level: self.obj}
 
     @property
+    def column(self) -> str:
+        """The row's field that holds this target's values: a group's or the practice's family
+        column, else `values`."""
+        if self.for_family and self.level in (Level.GROUP, Level.ORGANIZATION):
+            return "family_values"
+        return "values"
+
+    @property
     def audit_target(self) -> dict:
-        return {} if self.level == Level.ORGANIZATION else {self.level: self.obj}
+        if self.level == Level.FAMILY:
+            return {"family_link": self.obj}
+        audience = {"audience": FAMILY} if self.for_family else {}
+        if self.level == Level.ORGANIZATION:
+            return audience
+        return {self.level: self.obj, **audience}
 
     def reload(self) -> "Target":
         """The same target read again with every level of its settings: one query."""
-        return Target(self.level, with_settings(self.level).get(pk=self.obj.pk))
+        obj = with_settings(self.level, self.audience).get(pk=self.obj.pk)
+        return Target(self.level, obj, self.audience)
 
     def sources(self) -> Sources:
+        if self.level == Level.FAMILY:
+            return sources_for_family_link(self.obj)
         if self.level == Level.CLIENT:
             return sources_for_client(self.obj)
         if self.level == Level.GROUP:
@@ -78,17 +121,24 @@ class Target:
         return sources_for_organization(self.obj)
 
     def effective(self) -> EffectiveSettings:
-        return resolve(self.sources(), upto=self.level)
+        return resolve(self.sources(), upto=self.level, builtin=self.builtin)
 
     def inherited(self) -> EffectiveSettings:
         """What each section would be with no value at this level."""
         sources = self.sources()
-        if self.level == Level.CLIENT:
-            return resolve(Sources(sources.organization, sources.group, sources.group_name))
+        if self.level in (Level.CLIENT, Level.FAMILY):
+            return resolve(
+                Sources(sources.organization, sources.group, sources.group_name),
+                builtin=self.builtin,
+            )
         if self.level == Level.GROUP:
             # Walked as from the group's page, so the words are "Inherited from practice".
-            return resolve(Sources(sources.organization, {}, sources.group_name), upto=Level.GROUP)
-        return resolve(Sources({}), upto=Level.ORGANIZATION)
+            return resolve(
+                Sources(sources.organization, {}, sources.group_name),
+                upto=Level.GROUP,
+                builtin=self.builtin,
+            )
+        return resolve(Sources({}), upto=Level.ORGANIZATION, builtin=self.builtin)
 
     def own_values(self) -> dict:
         return dict(self.obj.own_values or {})
@@ -97,12 +147,19 @@ class Target:
         """Changes whenever anything this target's page shows could have changed.
 
         For a client: their own row, their group (which one, and its row) and the practice
-        default; for a group: its row and the practice default; for the practice: its row.
+        default; for a family member the same with their link's row; for a group: its row and
+        the practice default; for the practice: its row. A group's or the practice's row holds
+        both columns under one version, so a SAVE of one column makes an open form of the
+        other stale (refused, never overwritten).
         """
         obj = self.obj
-        if self.level == Level.CLIENT:
-            group_part = f"{obj.group_id}:{_version(obj.group_version)}" if obj.group_id else "-"
-            return f"o{_version(obj.practice_version)}.g{group_part}.c{_version(obj.own_version)}"
+        if self.level in (Level.CLIENT, Level.FAMILY):
+            group_id = obj.group_id if self.level == Level.CLIENT else obj.client.group_id
+            group_part = f"{group_id}:{_version(obj.group_version)}" if group_id else "-"
+            own = "c" if self.level == Level.CLIENT else "f"
+            return (
+                f"o{_version(obj.practice_version)}.g{group_part}.{own}{_version(obj.own_version)}"
+            )
         if self.level == Level.GROUP:
             return f"o{_version(obj.practice_version)}.g{_version(obj.own_version)}"
         return f"o{_version(obj.own_version)}"

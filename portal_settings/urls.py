@@ -6,12 +6,29 @@ app_name = "portal_settings"
 
 urlpatterns = [
     path("clients/<int:pk>/settings/portal/", views.client_settings, name="client"),
+    path(
+        "clients/<int:pk>/settings/portal/family/<int:link_pk>/",
+        views.family_settings,
+        name="family",
+    ),
     path("groups/<int:pk>/settings/portal/", views.group_settings, name="group"),
+    path(
+        "groups/<int:pk>/settings/portal/family/",
+        views.group_settings,
+        {"audience": "family"},
+        name="group-family",
+    ),
     path("settings/portal/", views.organization_settings, name="organization"),
     path(
         "settings/portal/client-emails/",
         views.organization_client_emails,
         name="organization-client-emails",
+    ),
+    path(
+        "settings/portal/family/",
+        views.organization_settings,
+        {"audience": "family"},
+        name="organization-family",
     ),
     path("clients/<int:pk>/preview/", views.preview_start, name="preview"),
     path("settings/presets/", views.preset_list, name="presets"),

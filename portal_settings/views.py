@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
 from clients.forms import apply_validation_error
-from clients.models import ClientGroup
+from clients.models import ClientGroup, FamilyLink
 from clients.security import scoped_get_or_404
 from clients.selectors import client_get
 from clients.services import organization_client_emails_set
@@ -38,7 +38,7 @@ from portal_settings.services import (
     preset_apply,
     preset_save,
 )
-from portal_settings.targets import Target, with_settings
+from portal_settings.targets import CLIENTS, FAMILY, Target, with_settings
 
 HISTORY_PER_PAGE = 20
 REPORT_PER_PAGE = 50
@@ -109,7 +109,12 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
         target = target.reload()
 
     history = Paginator(
-        history_for(organization=target.organization, level=target.level, target=target.obj),
+        history_for(
+            organization=target.organization,
+            level=target.level,
+            target=target.obj,
+            audience=target.audience,
+        ),
         HISTORY_PER_PAGE,
     ).get_page(request.GET.get("history"))
     context.update(
@@ -121,6 +126,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             **reason_context(),
             "target": target,
             "level": target.level,
+            "for_family": target.for_family,
             "rows": _rows(target),
             "version": target.version_token(),
             "can_edit": can_edit,
@@ -137,28 +143,57 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     return response
 
 
+def _family_tabs(client) -> list:
+    """The client's family members, one settings tab each (removed ones have none)."""
+    return list(
+        client.family_links.exclude(status=FamilyLink.Status.REMOVED).select_related("user")
+    )
+
+
 @provider_required
 @require_http_methods(["GET", "POST"])
 def client_settings(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
+    context = {"client": client, "family_tabs": _family_tabs(client)}
     return _settings_page(
-        request, target=Target(Level.CLIENT, client), can_edit=True, context={"client": client}
+        request, target=Target(Level.CLIENT, client), can_edit=True, context=context
     )
 
 
 @provider_required
 @require_http_methods(["GET", "POST"])
-def group_settings(request, pk):
-    group = scoped_get_or_404(with_settings(Level.GROUP), organization=request.organization, pk=pk)
+def family_settings(request, pk, link_pk):
+    """One family member's own Client Portal Settings, a tab of their client's page."""
+    link = scoped_get_or_404(
+        with_settings(Level.FAMILY).exclude(status=FamilyLink.Status.REMOVED),
+        organization=request.organization,
+        client_id=pk,
+        pk=link_pk,
+    )
+    context = {"client": link.client, "family_link": link, "family_tabs": _family_tabs(link.client)}
     return _settings_page(
-        request, target=Target(Level.GROUP, group), can_edit=True, context={"group": group}
+        request, target=Target(Level.FAMILY, link, FAMILY), can_edit=True, context=context
     )
 
 
 @provider_required
 @require_http_methods(["GET", "POST"])
-def organization_settings(request):
-    target = Target(Level.ORGANIZATION, request.organization).reload()
+def group_settings(request, pk, audience=CLIENTS):
+    group = scoped_get_or_404(
+        with_settings(Level.GROUP, audience), organization=request.organization, pk=pk
+    )
+    return _settings_page(
+        request,
+        target=Target(Level.GROUP, group, audience),
+        can_edit=True,
+        context={"group": group},
+    )
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def organization_settings(request, audience=CLIENTS):
+    target = Target(Level.ORGANIZATION, request.organization, audience).reload()
     return _settings_page(
         request, target=target, can_edit=request.membership.is_practice_admin, context={}
     )

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from clients.models import Client, ClientGroup, Membership, Organization, User
+from clients.models import Client, ClientGroup, FamilyLink, Membership, Organization, User
 from portal_settings.models import PortalSettings
 
 PASSWORD = "correct-horse-battery"
@@ -60,6 +60,18 @@ class ClientFactory(DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
     group = None
+
+
+class FamilyLinkFactory(DjangoModelFactory):
+    """A family member with a password, linked to a client (a parent unless told)."""
+
+    class Meta:
+        model = FamilyLink
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.LazyAttribute(lambda o: o.client.organization)
+    user = factory.SubFactory(UserFactory)
+    relationship = FamilyLink.Relationship.PARENT
 
 
 class PortalSettingsFactory(DjangoModelFactory):

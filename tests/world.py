@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from portal_settings.models import Preset
 from portal_settings.sections import BY_KEY, SECTIONS
-from tests.factories import ClientFactory, ClientGroupFactory, MembershipFactory
+from tests.factories import (
+    ClientFactory,
+    ClientGroupFactory,
+    FamilyLinkFactory,
+    MembershipFactory,
+)
 
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -60,6 +65,7 @@ PARAMS = {
     "appointment_pk": "appointment",
     "package_pk": "package",
     "entry_pk": "journal_entry",
+    "link_pk": "family_link",
 }
 CARD = ("4242424242424242", "12/40", "123")
 
@@ -73,6 +79,7 @@ def make_world(organization) -> dict:
     world["preset"] = Preset.objects.get_or_create(
         organization=organization, name="World preset", defaults={"values": {"billing": "off"}}
     )[0]
+    world["family_link"] = FamilyLinkFactory(client=client)
     for section in SECTIONS:
         world.update(SECTION_WORLDS[section.key](organization=organization, **world))
     return world

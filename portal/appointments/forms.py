@@ -54,7 +54,17 @@ class PracticeForm(forms.ModelForm):
             "cancellation_cutoff_hours",
             "booking_window_days",
             "max_upcoming_bookings",
+            "adult_age",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a post, it stays as it is (older forms and scripts post without it).
+        self.fields["adult_age"].required = False
+
+    def clean_adult_age(self):
+        value = self.cleaned_data.get("adult_age")
+        return self.instance.adult_age if value is None else value
 
     def clean_booking_window_days(self):
         value = self.cleaned_data["booking_window_days"]

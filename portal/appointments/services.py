@@ -75,7 +75,13 @@ def _notify(appointment: Appointment, event: str) -> None:
 
 
 def appointment_book(
-    *, client, provider_id: int, appointment_type, starts_at: datetime, now=None
+    *,
+    client,
+    provider_id: int,
+    appointment_type,
+    starts_at: datetime,
+    now=None,
+    acted_by=None,
 ) -> Appointment:
     """Book the slot if it is still open and within the practice's rules.
 
@@ -121,6 +127,7 @@ def appointment_book(
                 appointment_type=appointment_type,
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=appointment_type.duration_minutes),
+                booked_by=acted_by,
             )
             transaction.on_commit(lambda: _notify(appointment, "booked"), robust=True)
     except IntegrityError as exc:

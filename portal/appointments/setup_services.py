@@ -110,8 +110,10 @@ def practice_update(
     cancellation_cutoff_hours: int,
     booking_window_days: int,
     max_upcoming_bookings: int,
+    adult_age: int | None = None,
 ):
-    """The practice's name, contact, time zone, currency and booking rules.
+    """The practice's name, contact, time zone, currency, booking rules and age of adulthood
+    (when parents' and guardians' family access is handed over; None leaves it).
 
     Checked on a copy first, so a refused change leaves `organization` as it was.
     """
@@ -126,6 +128,8 @@ def practice_update(
         "booking_window_days": booking_window_days,
         "max_upcoming_bookings": max_upcoming_bookings,
     }
+    if adult_age is not None:
+        fields["adult_age"] = adult_age
     candidate = copy(organization)
     for field, value in fields.items():
         setattr(candidate, field, value)

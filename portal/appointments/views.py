@@ -124,6 +124,7 @@ def book(request):
                 provider_id=provider_id,
                 appointment_type=chosen,
                 starts_at=starts_at,
+                acted_by=request.user,
             )
         except SlotTaken:
             messages.error(request, "Sorry, that time was just taken. Please choose another.")

@@ -85,6 +85,10 @@ class Payment(models.Model):
     card_last4 = models.CharField(max_length=4)
     message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who did it in the portal: the client, or a family member acting for them.
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -82,7 +82,7 @@ def invoice_void(*, invoice: Invoice) -> Invoice:
     return invoice
 
 
-def invoice_pay(*, invoice: Invoice, card: Card) -> Payment:
+def invoice_pay(*, invoice: Invoice, card: Card, acted_by=None) -> Payment:
     """Charge the card for the invoice, once.
 
     The invoice row is locked for the whole attempt, so a double click or two racing requests
@@ -114,6 +114,7 @@ def invoice_pay(*, invoice: Invoice, card: Card) -> Payment:
             gateway_reference=result.reference,
             card_last4=card.last4,
             message=result.message,
+            acted_by=acted_by,
         )
         if result.success:
             invoice.status = Invoice.Status.PAID

@@ -51,7 +51,9 @@ def invoice(request, pk):
             return redirect("portal:billing-receipt", pk=payment.pk)
         if form.is_valid():
             try:
-                payment = invoice_pay(invoice=invoice, card=form.cleaned_data["card"])
+                payment = invoice_pay(
+                    invoice=invoice, card=form.cleaned_data["card"], acted_by=request.user
+                )
             except AlreadyPaid as paid:
                 messages.info(request, "This invoice is already paid; you were not charged again.")
                 return redirect("portal:billing-receipt", pk=paid.payment.pk)

@@ -32,12 +32,13 @@ def document_share(*, actor, client, uploaded, description: str = "") -> Documen
     )
 
 
-def document_upload(*, client, uploaded, description: str = "") -> Document:
-    """A client uploads a file for their provider."""
+def document_upload(*, client, uploaded, description: str = "", acted_by=None) -> Document:
+    """A client (or a family member acting for them: `acted_by`) uploads a file for their
+    provider."""
     return _store(
         client=client,
         uploaded=uploaded,
         source=Document.Source.CLIENT,
-        uploaded_by=client.user,
+        uploaded_by=acted_by or client.user,
         description=description,
     )

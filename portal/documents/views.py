@@ -28,6 +28,7 @@ def index(request):
                 client=client,
                 uploaded=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                acted_by=request.user,
             )
         except ValidationError as error:
             form.add_error("file", error)

@@ -36,7 +36,9 @@ def index(request):
 @require_POST
 def toggle(request, pk):
     goal = scoped_get_or_404(Goal, pk=pk, client=request.client)
-    goal = goal_set_complete(goal=goal, complete=request.POST.get("complete") == "1")
+    goal = goal_set_complete(
+        goal=goal, complete=request.POST.get("complete") == "1", acted_by=request.user
+    )
     messages.success(
         request,
         f"“{goal.title}” {'is complete. Well done!' if goal.completed_at else 'is open again.'}",

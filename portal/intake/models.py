@@ -78,6 +78,10 @@ class FormAssignment(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Who last saved or submitted it in the portal: the client, or a family member acting for them.
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-assigned_at", "-pk"]

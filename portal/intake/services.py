@@ -108,18 +108,23 @@ def form_assign(*, actor, form: IntakeForm, client) -> FormAssignment:
 
 
 @transaction.atomic
-def assignment_save(*, assignment: FormAssignment, answers: dict, submit: bool) -> FormAssignment:
+def assignment_save(
+    *, assignment: FormAssignment, answers: dict, submit: bool, acted_by=None
+) -> FormAssignment:
     """Keep a draft, or submit. Once submitted the answers are final."""
     assignment = FormAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.is_submitted:
         raise ValidationError("This form was already submitted; it can no longer be changed.")
     now = timezone.now()
     assignment.answers = answers
+    assignment.acted_by = acted_by
     if submit:
         assignment.status = FormAssignment.Status.SUBMITTED
         assignment.submitted_at = now
     else:
         assignment.status = FormAssignment.Status.DRAFT
         assignment.draft_saved_at = now
-    assignment.save(update_fields=["answers", "status", "submitted_at", "draft_saved_at"])
+    assignment.save(
+        update_fields=["answers", "status", "submitted_at", "draft_saved_at", "acted_by"]
+    )
     return assignment

@@ -59,6 +59,7 @@ def fill(request, pk):
                     assignment=assignment,
                     answers=to_answers(questions, form.cleaned_data),
                     submit=submit,
+                    acted_by=request.user,
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))

@@ -6,7 +6,7 @@ PHOTO_TYPES = {key: ALLOWED[key] for key in IMAGE_TYPES if key != "image/heic"}
 
 
 def journal_entry_create(
-    *, client, entry_date, category: str, text: str, photo=None
+    *, client, entry_date, category: str, text: str, photo=None, acted_by=None
 ) -> JournalEntry:
     """A client's journal entry; the optional photo is checked like a document, images only."""
     entry = JournalEntry(
@@ -15,6 +15,7 @@ def journal_entry_create(
         entry_date=entry_date,
         category=category,
         text=text.strip(),
+        acted_by=acted_by,
     )
     if photo is not None:
         entry.photo_type = check_upload(photo, allowed=PHOTO_TYPES)

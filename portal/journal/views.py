@@ -33,7 +33,7 @@ def index(request):
     form = JournalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            journal_entry_create(client=request.client, **form.cleaned_data)
+            journal_entry_create(client=request.client, acted_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("photo", error)
         else:

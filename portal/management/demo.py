@@ -5,9 +5,13 @@ sections' content lives in each section's package (portal/<package>/demo.py), dr
 registry, so a new section brings its own.
 """
 
-from django.db import transaction
+from datetime import timedelta
 
-from clients.models import Client, ClientGroup, Membership, Organization, User
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, ClientGroup, FamilyLink, Membership, Organization, User
+from clients.services import years_before
 from portal.registry import demo_seed
 from portal_settings.models import Preset
 from portal_settings.sections import KEYS
@@ -16,6 +20,7 @@ from portal_settings.targets import Target
 
 PASSWORD = "demo-pass-123"  # noqa: S105 (the documented demo password)
 PRACTICE = "Demo Wellness"
+PARENT_EMAIL = "parent@demo.test"
 
 GROUPS = [
     ("Adults", "Adult clients"),
@@ -44,6 +49,7 @@ LOGINS = (
     "  Provider        provider@demo.test  -> provider app (/clients/)\n"
     "  Client          client@demo.test    -> Client Portal (/portal/), group Teens\n"
     "  Client          ana.lopez@demo.test -> Client Portal, bills View only (no Pay)\n"
+    "  Parent          parent@demo.test    -> Casey's portal as parent (/portal/)\n"
     "  Staff (admin)   staff@demo.test     -> Django admin (/admin/)\n"
 )
 
@@ -130,6 +136,24 @@ def seed() -> None:
             client.archived_at, client.portal_login_allowed = None, True
             client.save(update_fields=["archived_at", "portal_login_allowed"])
         clients[email] = client
+
+    # Casey is 15 today (well before a birthday), and has a parent with their own login.
+    casey = clients["client@demo.test"]
+    casey.date_of_birth = years_before(timezone.localdate(), 15) - timedelta(days=100)
+    casey.save(update_fields=["date_of_birth"])
+    parent = _user(PARENT_EMAIL, "Jordan", "Client", is_active=True)
+    FamilyLink.objects.update_or_create(
+        client=casey,
+        user=parent,
+        defaults={
+            "organization": org,
+            "relationship": FamilyLink.Relationship.PARENT,
+            "status": FamilyLink.Status.ACTIVE,
+            "suspended_because": "",
+            "reviewed_at": None,
+            "created_by": provider,
+        },
+    )
 
     # Teens do not see billing (the reference's own example). Ana sees her bills but cannot pay
     # them in the portal (View only), and keeps her journal out of it.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +42,10 @@ class PackagePurchase(models.Model):
     # The purchase form's one-time token: a second press of "Buy" finds the first purchase.
     request_token = models.UUIDField(unique=True)
     purchased_at = models.DateTimeField(auto_now_add=True)
+    # Who did it in the portal: the client, or a family member acting for them.
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-purchased_at", "-pk"]

@@ -18,7 +18,7 @@ class AlreadyPurchased(Exception):
 
 
 def package_purchase(
-    *, client, package: Package, card, request_token: uuid.UUID
+    *, client, package: Package, card, request_token: uuid.UUID, acted_by=None
 ) -> PackagePurchase:
     """Create the invoice, charge it, and credit the sessions, all or nothing.
 
@@ -33,7 +33,7 @@ def package_purchase(
     try:
         with transaction.atomic():
             invoice = invoice_create(
-                actor=client.user,
+                actor=acted_by or client.user,
                 client=client,
                 lines=[
                     Line(
@@ -53,8 +53,9 @@ def package_purchase(
                 invoice=invoice,
                 sessions_credited=package.sessions_included,
                 request_token=request_token,
+                acted_by=acted_by,
             )
-            invoice_pay(invoice=invoice, card=card)
+            invoice_pay(invoice=invoice, card=card, acted_by=acted_by)
     except IntegrityError as exc:
         existing = PackagePurchase.objects.filter(
             request_token=request_token, client=client

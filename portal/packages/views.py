@@ -63,6 +63,7 @@ def buy(request, pk):
                     package=package,
                     card=form.cleaned_data["card"],
                     request_token=token_value,
+                    acted_by=request.user,
                 )
             except AlreadyPurchased as done:
                 messages.info(

@@ -66,6 +66,10 @@ class ModuleCompletion(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="completions")
     module = models.ForeignKey(ProgramModule, on_delete=models.PROTECT, related_name="+")
     completed_at = models.DateTimeField(auto_now_add=True)
+    # Who did it in the portal: the client, or a family member acting for them.
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -46,7 +46,9 @@ def enroll(*, actor, program: Program, client) -> Enrollment:
 
 
 @transaction.atomic
-def module_complete(*, enrollment: Enrollment, module: ProgramModule) -> ModuleCompletion:
+def module_complete(
+    *, enrollment: Enrollment, module: ProgramModule, acted_by=None
+) -> ModuleCompletion:
     """Mark a module done, in order: the client may complete only a module they can open."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     state = progress_for([enrollment])[0].state_of(module.pk)
@@ -54,5 +56,7 @@ def module_complete(*, enrollment: Enrollment, module: ProgramModule) -> ModuleC
         raise ValidationError("That module is not part of this program.")
     if not state.available:
         raise ValidationError("Complete the modules before this one first.")
-    completion, _ = ModuleCompletion.objects.get_or_create(enrollment=enrollment, module=module)
+    completion, _ = ModuleCompletion.objects.get_or_create(
+        enrollment=enrollment, module=module, defaults={"acted_by": acted_by}
+    )
     return completion

@@ -52,7 +52,7 @@ def module(request, pk, module_pk):
         return redirect("portal:programs-program", pk=enrollment.pk)
     if request.method == "POST":
         try:
-            module_complete(enrollment=enrollment, module=state.module)
+            module_complete(enrollment=enrollment, module=state.module, acted_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("portal:programs-program", pk=enrollment.pk)

@@ -251,7 +251,7 @@ SIZES = (200, 400) if connection.vendor == "postgresql" else (30, 60)
 
 
 @pytest.mark.parametrize(
-    "action, queries", [("login_off", 7), ("archive", 7), ("login_on", 6), ("move", 5)]
+    "action, queries", [("login_off", 10), ("archive", 11), ("login_on", 6), ("move", 5)]
 )
 def test_the_number_of_queries_does_not_grow_with_the_selection(
     django_assert_num_queries, provider, organization, action, queries
@@ -290,3 +290,52 @@ def test_a_failure_half_way_leaves_nothing_changed(provider, organization, monke
     assert all(Client.objects.get(pk=c.pk).user.is_active for c in clients)
     assert portal.get("/portal/").status_code == 200
     assert not AuditEntry.objects.exists()
+
+
+def test_archiving_in_bulk_suspends_family_access_as_one_archive_does(provider, organization):
+    from clients.models import FamilyLink
+    from tests.factories import FamilyLinkFactory
+
+    client = ClientFactory(organization=organization)
+    parent = FamilyLinkFactory(client=client)
+    other_child = FamilyLinkFactory(
+        client=ClientFactory(organization=organization), user=parent.user
+    )
+    lone = FamilyLinkFactory(client=client)
+    lone_portal = signed_in(lone.user)
+    assert lone_portal.get("/portal/").status_code in (200, 302)
+    clients_bulk_update(
+        actor=provider, organization=organization, client_ids=[client.pk], action="archive"
+    )
+    parent.refresh_from_db()
+    lone.refresh_from_db()
+    other_child.refresh_from_db()
+    assert (parent.status, parent.suspended_because) == (
+        FamilyLink.Status.SUSPENDED,
+        FamilyLink.SuspendedBecause.ARCHIVED,
+    )
+    assert other_child.status == FamilyLink.Status.ACTIVE
+    parent.user.refresh_from_db()
+    lone.user.refresh_from_db()
+    assert parent.user.is_active  # still a parent of another client
+    assert not lone.user.is_active
+    assert lone_portal.get("/portal/").status_code == 302
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.FAMILY_ACCESS_CHANGED)
+    assert entries.count() == 2
+    assert all(e.new_value.endswith("suspended: client archived") for e in entries)
+
+
+def test_login_off_for_a_client_who_is_also_a_family_member_keeps_that_access(
+    provider, organization
+):
+    from tests.factories import FamilyLinkFactory
+
+    client = ClientFactory(organization=organization)
+    FamilyLinkFactory(client=ClientFactory(organization=organization), user=client.user)
+    portal = signed_in(client.user)
+    clients_bulk_update(
+        actor=provider, organization=organization, client_ids=[client.pk], action="login_off"
+    )
+    client.user.refresh_from_db()
+    assert client.user.is_active  # their family access remains
+    assert portal.get("/portal/").status_code == 302  # but this session ended

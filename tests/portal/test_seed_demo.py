@@ -97,6 +97,37 @@ def test_readme_counts_the_clients_the_seed_creates(capsys):
     assert f"Also {more} more clients" in out
 
 
+def test_the_demo_parent_pays_caseys_bills_but_not_reads_her_journal():
+    from datetime import date
+
+    from django.utils import timezone
+
+    from clients.models import FamilyLink
+    from tests.helpers import signed_in
+
+    call_command("seed_demo")
+    casey = Client.objects.get(user__email="client@demo.test")
+    assert casey.group.name == "Teens"
+    assert casey.age_on(timezone.localdate()) == 15
+    assert casey.date_of_birth < date.today()
+    link = FamilyLink.objects.get(user__email="parent@demo.test")
+    assert (link.client, link.relationship, link.status) == (casey, "parent", "active")
+    parent = User.objects.get(email="parent@demo.test")
+    assert parent.check_password(DEMO_PASSWORD)
+    http = signed_in(parent)
+    http.get(reverse("accounts:family"))
+    assert (
+        "Viewing Casey Client's portal as parent"
+        in http.get(reverse("portal:home")).content.decode()
+    )
+    assert http.get(reverse("portal:billing")).status_code == 200
+    assert http.get(reverse("portal:appointments-book")).status_code == 200
+    assert http.get(reverse("portal:journal")).status_code == 403
+    teen = signed_in(casey.user)
+    assert teen.get(reverse("portal:billing")).status_code == 403
+    assert teen.get(reverse("portal:packages")).status_code == 403
+
+
 def test_the_demo_has_a_client_whose_bills_are_view_only(capsys):
     from tests.helpers import signed_in
 

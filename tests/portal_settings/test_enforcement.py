@@ -164,8 +164,8 @@ def test_a_portal_page_costs_session_user_and_one_query_for_client_and_settings(
     http = signed_in(client_record.user)
     # the session, the user, and the client with all three levels of settings (the tabs and
     # the enforcement read that result: no query of their own; the home's own reads are pinned
-    # in tests/portal/test_home.py)
-    with django_assert_num_queries(3):
+    # in tests/portal/test_home.py), plus the profile's own read: who has family access
+    with django_assert_num_queries(4):
         response = http.get(reverse("portal:profile"))
     assert response.status_code == 200
     assert reverse("portal:billing") not in response.content.decode()

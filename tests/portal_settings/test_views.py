@@ -321,7 +321,7 @@ def test_settings_page_query_count(
             old_value="on",
             new_value="off",
         )
-    # session, user, membership with practice, client with settings, history count, history page,
-    # the practice's presets
-    with django_assert_max_num_queries(7):
+    # session, user, membership with practice, client with settings, the client's family
+    # members (a settings tab each), history count, history page, the practice's presets
+    with django_assert_max_num_queries(8):
         assert provider_http.get(url(client_record)).status_code == 200

@@ -30,7 +30,7 @@ PUBLIC = {
 
 
 # Any signed-in person's own account pages.
-ACCOUNT = {"accounts:password-change"}
+ACCOUNT = {"accounts:password-change", "accounts:family"}
 
 
 def bucket(route) -> str:

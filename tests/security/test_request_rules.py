@@ -181,7 +181,7 @@ def test_card_data_and_passwords_are_hidden_from_error_reports(world):
 
 
 def test_a_crash_while_paying_reports_no_card_number(world, monkeypatch, caplog):
-    def crash(*, invoice, card):
+    def crash(*, invoice, card, **_):
         raise RuntimeError("the gateway fell over")
 
     monkeypatch.setattr("portal.billing.views.invoice_pay", crash)
