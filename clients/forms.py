@@ -237,7 +237,7 @@ class BulkActionForm(forms.Form):
         },
     )
     to_group = forms.ChoiceField(
-        label="Group to move them to",
+        label="Move them to",
         required=False,
         error_messages={"invalid_choice": "Choose one of your practice's groups."},
     )

@@ -130,7 +130,13 @@ def portal_settings_update(
         applied = _plan(changes=changes, inherited=inherited, effective=effective, values=values)
         if not applied:
             return []
-        kept_reason = hiding_reason(applied, reason=reason, reason_other=reason_other)
+        # The reason is for withholding records from the client themself; what their family
+        # members may see is a different matter (and their portal changes email nobody).
+        kept_reason = (
+            ""
+            if current.for_family
+            else hiding_reason(applied, reason=reason, reason_other=reason_other)
+        )
         _save_row(target=current, row=row, values=values)
         AuditEntry.objects.bulk_create(
             audit_entry(
@@ -146,7 +152,7 @@ def portal_settings_update(
             )
             for change in applied
         )
-        if current.organization.email_clients_on_portal_changes:
+        if current.organization.email_clients_on_portal_changes and not current.for_family:
             email_clients_after_commit(
                 organization=current.organization,
                 changed=changes_for_update(target=current, before=before, after=values),

@@ -122,7 +122,7 @@ def test_tick_clients_and_move_them_without_javascript(chromium, live_server):
         for client in picked:
             page.get_by_label(f"Select {client.user.last_name}, {client.user.first_name}").check()
         page.get_by_label("With the selected clients").select_option(label="Move to a group")
-        page.get_by_label("Group to move them to").select_option(label="Adults")
+        page.get_by_label("Move them to").select_option(label="Adults")
         page.get_by_role("button", name="Review the change").click()
         expect(page.get_by_role("heading", name="Move 2 clients to Adults?")).to_be_visible()
         page.get_by_role("button", name="Move 2 clients").click()

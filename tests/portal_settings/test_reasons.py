@@ -201,3 +201,11 @@ def test_the_admin_inline_asks_for_the_reason_too(client, organization, group):
     page = client.get(change)
     assert page.status_code == 200
     assert "Needed only when a change turns off a section" in text(page)
+
+
+def test_no_reason_for_what_family_members_see(admin_http, organization, group):
+    url = reverse("portal_settings:group-family", args=[group.pk])
+    version = admin_http.get(url).context["version"]
+    response = admin_http.post(url, {"version": version, "section-goals": "off"})
+    assert response.status_code == 302
+    assert PortalSettings.objects.get(group=group).family_values == {"goals": "off"}
