@@ -84,16 +84,11 @@ def _bulk_settings_view(changes_from):
     def view(request, *, client_ids, search):
         try:
             changes, note, fields, title = changes_from(request)
-            clients = bulk_clients_with_settings(
-                organization=request.organization, client_ids=client_ids
-            )
-            if len(clients) != len(set(client_ids)):
-                raise BulkOutOfScope("not the practice's")
-            fingerprint = bulk_settings_fingerprint(clients)
             confirmed = request.POST.get("confirm") == "1"
-            reason_error = ""
-            stale = confirmed and request.POST.get("fingerprint") != fingerprint
-            if confirmed and not stale:
+            reason_error, stale = "", False
+            if confirmed:
+                # The service checks the fingerprint under its locks: the selection is read
+                # once on this path.
                 try:
                     result = portal_settings_bulk_update(
                         actor=request.user,
@@ -114,6 +109,12 @@ def _bulk_settings_view(changes_from):
                     messages.success(request, done)
                     back = "?" + urlencode(search) if search else ""
                     return redirect(reverse("clients:list") + back)
+            clients = bulk_clients_with_settings(
+                organization=request.organization, client_ids=client_ids
+            )
+            if len(clients) != len(set(client_ids)):
+                raise BulkOutOfScope("not the practice's")
+            fingerprint = bulk_settings_fingerprint(clients)
             plan = bulk_settings_plan(clients=clients, changes=changes)
         except BulkOutOfScope:
             record_refusal(
