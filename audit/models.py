@@ -57,6 +57,8 @@ class AuditEntry(AppendOnlyModel):
         PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
         SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"
+        CLIENT_EMAILS_CHANGED = "client_emails_changed", "Emails to clients about portal changes"
+        PRESET_SAVED = "preset_saved", "Preset saved"
         FAMILY_MEMBER_ADDED = "family_added", "Family member added"
         FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
 
@@ -91,6 +93,8 @@ class AuditEntry(AppendOnlyModel):
     old_value = models.CharField(max_length=200, blank=True)
     new_value = models.CharField(max_length=200, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # Why a client's own records were hidden from them (portal_settings.reasons), when they were.
+    reason = models.CharField(max_length=250, blank=True)
 
     class Meta:
         verbose_name = "audit entry"

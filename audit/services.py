@@ -23,6 +23,7 @@ def audit_entry(
     old_value: str = "",
     new_value: str = "",
     note: str = "",
+    reason: str = "",
 ) -> AuditEntry:
     """An unsaved entry; the level follows from the target (a family member, a client, a group
     or the practice)."""
@@ -50,6 +51,7 @@ def audit_entry(
         old_value=old_value,
         new_value=new_value,
         note=note,
+        reason=reason,
     )
 
 

@@ -472,6 +472,11 @@ def main():
     ratio = reports[2][2] / reports[1][2]
     print(f"\nGrowth from 10,000 to 100,000 clients: {ratio:.1f}x the time for 10x the clients.")
 
+    # The roster's bulk actions at 1,000 and 10,000 clients: benchmarks/bulk.py.
+    from benchmarks.bulk import print_bulk_table, time_bulk_actions
+
+    print_bulk_table(time_bulk_actions())
+
 
 if __name__ == "__main__":
     main()

@@ -5,9 +5,11 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 
+from clients.bulk import EXTRA_ACTIONS
 from clients.family import family_ended_notice
 from clients.models import ClientGroup, FamilyLink
 from clients.selectors import AccessStatus
+from clients.services import BulkAction
 from clients.throttling import cool_off_in_words, sign_in_failures_clear
 from clients.validators import validate_single_line
 
@@ -219,6 +221,51 @@ class RosterFilterForm(forms.Form):
         """The valid filters as GET parameters, for the pager's links."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class BulkActionForm(forms.Form):
+    """What to do with the clients selected on the roster (the selection is read separately:
+    clients.views._bulk_selection)."""
+
+    NO_GROUP = "none"
+
+    action = forms.ChoiceField(
+        label="With the selected clients",
+        error_messages={
+            "required": "Choose what to do with the selected clients.",
+            "invalid_choice": "Choose an action from the list.",
+        },
+    )
+    to_group = forms.ChoiceField(
+        label="Move them to",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of your practice's groups."},
+    )
+
+    def __init__(self, data, *, groups):
+        super().__init__(data)
+        self.groups = {str(group.pk): group for group in groups}
+        self.fields["action"].choices = [
+            ("", "Choose an action"),
+            *BulkAction.choices,
+            *((extra.key, extra.label) for extra in EXTRA_ACTIONS.values()),
+        ]
+        self.fields["to_group"].choices = [
+            ("", "Choose a group"),
+            *((pk, group.name) for pk, group in self.groups.items()),
+            (self.NO_GROUP, "No group"),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == BulkAction.MOVE and not data.get("to_group"):
+            self.add_error("to_group", "Choose the group to move the clients to.")
+        return data
+
+    @property
+    def group(self):
+        """The group chosen for a move (None for "No group")."""
+        return self.groups.get(self.cleaned_data.get("to_group", ""))
 
 
 class FamilyMemberForm(forms.Form):

@@ -178,6 +178,15 @@ class Organization(models.Model):
         validators=_between(*UPCOMING_BOOKINGS, "appointments"),
         help_text="How many upcoming appointments a client may book in the portal at once.",
     )
+    email_clients_on_portal_changes = models.BooleanField(
+        "email clients when their portal changes",
+        default=False,
+        help_text=(
+            "When a change turns a section of a client's portal off or on, email them which "
+            "sections changed (never what is in them). They also see a notice on their portal "
+            "home either way."
+        ),
+    )
     adult_age = models.PositiveSmallIntegerField(
         "age of adulthood",
         default=18,

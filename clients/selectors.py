@@ -1,5 +1,7 @@
 """Reads the provider pages share. Each takes the provider's organization: no unscoped reads."""
 
+import hashlib
+
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -110,3 +112,40 @@ def group_choices(*, organization: Organization) -> list[ClientGroup]:
 
 def group_get(*, organization: Organization, pk: int) -> ClientGroup:
     return scoped_get_or_404(ClientGroup, organization=organization, pk=pk)
+
+
+def bulk_clients(*, organization: Organization, client_ids) -> QuerySet:
+    """The selected clients of the practice as rows (pk, user_id, group_id, group__name,
+    portal_login_allowed, archived_at): what a roster bulk action looks at, without building a
+    model instance per client. Ids of another practice's clients simply match nothing (the
+    caller compares the counts)."""
+    return (
+        Client.objects.filter(organization=organization, pk__in=set(client_ids))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "user_id",
+            "group_id",
+            "group__name",
+            "portal_login_allowed",
+            "archived_at",
+            named=True,
+        )
+    )
+
+
+def selection_fingerprint(client_ids) -> str:
+    """A short digest of a selection, so a confirmation made for one set of clients is not
+    applied to another (the clients matching a search can change in between)."""
+    text = ",".join(str(pk) for pk in sorted(set(client_ids)))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def client_names(*, organization: Organization, client_ids, limit: int) -> list[str]:
+    """The first `limit` of these clients' names in roster order ("Lopez, Ana"): one query."""
+    rows = (
+        Client.objects.filter(organization=organization, pk__in=list(client_ids))
+        .order_by("user__last_name", "user__first_name", "pk")
+        .values_list("user__last_name", "user__first_name")[:limit]
+    )
+    return [f"{last}, {first}" if last else first for last, first in rows]

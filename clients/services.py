@@ -1,18 +1,19 @@
 """Writes for practices and clients. Each function is one user action in one transaction."""
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.models import AuditEntry, Level
+from audit.services import actor_label, audit_record
 from clients.models import (
     ADULT_AGE,
     Client,
@@ -23,6 +24,8 @@ from clients.models import (
     Organization,
     User,
 )
+from clients.selectors import bulk_clients
+from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
 from clients.validators import one_line
 
@@ -195,8 +198,15 @@ def client_group_set(*, actor: User, client: Client, group: ClientGroup | None) 
             old_value=client.group.name if client.group else "No group",
             new_value=group.name if group else "No group",
         )
+        old_group_ids = {client.pk: client.group_id}
         client.group = group
         client.save(update_fields=["group"])
+        clients_moved.send(
+            sender=Client,
+            organization=client.organization,
+            old_group_ids=old_group_ids,
+            group=group,
+        )
     return client
 
 
@@ -305,6 +315,25 @@ def client_portal_login_set(
 
 
 @transaction.atomic
+def organization_client_emails_set(*, actor: User, organization: Organization, enabled: bool):
+    """Turn on or off the emails that tell clients their portal changed (the notices on their
+    portal home stay either way)."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.email_clients_on_portal_changes == enabled:
+        return organization
+    organization.email_clients_on_portal_changes = enabled
+    organization.save(update_fields=["email_clients_on_portal_changes"])
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.CLIENT_EMAILS_CHANGED,
+        old_value="off" if enabled else "on",
+        new_value="on" if enabled else "off",
+    )
+    return organization
+
+
+@transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Set the invitee's password from their invitation (the client's, or a family member's);
     the link cannot be used again."""
@@ -357,6 +386,212 @@ def sign_in_unlock(*, actor: User, user: User, ip_address: str | None = None) ->
 def sign_in_unlock_unknown(*, username: str, ip_address: str | None = None) -> int:
     """Clear failures recorded against a name that is no account (staff, in the admin)."""
     return sign_in_failures_clear(username=username, ip_address=ip_address)
+
+
+# Bulk changes from the roster. Each is one transaction over any number of clients, in a fixed
+# number of queries: the selected rows are locked and read once, each table is written with one
+# UPDATE, and the audit trail gets one row per changed client in one INSERT (on PostgreSQL;
+# SQLite splits an INSERT at 999 parameters). The effects on a client are those of the
+# single-client services above, so turning a login off or archiving ends sessions the same way.
+
+
+class BulkAction(models.TextChoices):
+    MOVE = "move", "Move to a group"
+    LOGIN_OFF = "login_off", "Turn portal login off"
+    LOGIN_ON = "login_on", "Turn portal login on"
+    ARCHIVE = "archive", "Archive"
+
+
+BULK_NOTE = "Bulk change from the client list"
+
+
+class BulkOutOfScope(ValidationError):
+    """A bulk selection named a client that is not the practice's: nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    action: str
+    selected: int
+    changed: int
+
+    @property
+    def unchanged(self) -> int:
+        return self.selected - self.changed
+
+
+def bulk_clients_locked(*, organization: Organization, client_ids) -> list:
+    """The selected clients of the practice, locked for the change; refuses the whole selection
+    if any id is not one of the practice's clients."""
+    ids = set(client_ids)
+    if not ids:
+        raise ValidationError("Select at least one client. Nothing was changed.")
+    clients = list(
+        bulk_clients(organization=organization, client_ids=ids).select_for_update(of=("self",))
+    )
+    if len(clients) != len(ids):
+        missing = len(ids) - len(clients)
+        raise BulkOutOfScope(
+            f"{missing} of the selected clients {'is' if missing == 1 else 'are'} not among "
+            "your practice's clients, so nothing was changed."
+        )
+    return clients
+
+
+def bulk_changing(*, clients: list, action: str, group: ClientGroup | None = None):
+    """The clients an action would change: the others are already as asked."""
+    if action == BulkAction.MOVE:
+        target = group.pk if group else None
+        return [c for c in clients if c.group_id != target]
+    if action == BulkAction.LOGIN_OFF:
+        return [c for c in clients if c.portal_login_allowed]
+    if action == BulkAction.LOGIN_ON:
+        return [c for c in clients if not c.portal_login_allowed]
+    if action == BulkAction.ARCHIVE:
+        return [c for c in clients if c.archived_at is None]
+    raise ValidationError("Choose an action from the list. Nothing was changed.")
+
+
+@transaction.atomic
+def clients_bulk_update(
+    *,
+    actor: User,
+    organization: Organization,
+    client_ids,
+    action: str,
+    group: ClientGroup | None = None,
+) -> BulkResult:
+    """Apply one roster action to the selected clients of `organization`, all or nothing."""
+    if action not in BulkAction.values:
+        raise ValidationError("Choose an action from the list. Nothing was changed.")
+    _check_group(organization=organization, group=group)
+    clients = bulk_clients_locked(organization=organization, client_ids=client_ids)
+    changing = bulk_changing(clients=clients, action=action, group=group)
+    if changing:
+        _bulk_apply(
+            actor=actor, organization=organization, changing=changing, action=action, group=group
+        )
+    if changing and action == BulkAction.MOVE:
+        clients_moved.send(
+            sender=Client,
+            organization=organization,
+            old_group_ids={c.pk: c.group_id for c in changing},
+            group=group,
+        )
+    return BulkResult(action=action, selected=len(clients), changed=len(changing))
+
+
+def _bulk_apply(*, actor, organization, changing, action, group) -> None:
+    now = timezone.now()
+    ids = [c.pk for c in changing]
+    user_ids = [c.user_id for c in changing]
+    rows = Client.objects.filter(pk__in=ids)
+    if action == BulkAction.MOVE:
+        rows.update(group=group)
+        entries = [
+            (
+                c.pk,
+                AuditEntry.Action.GROUP_CHANGED,
+                c.group__name if c.group_id else "No group",
+                group.name if group else "No group",
+            )
+            for c in changing
+        ]
+    elif action == BulkAction.LOGIN_ON:
+        rows.update(portal_login_allowed=True)
+        # As _sync_login: an archived client's login stays inactive.
+        User.objects.filter(pk__in=[c.user_id for c in changing if c.archived_at is None]).update(
+            is_active=True
+        )
+        entries = [(c.pk, AuditEntry.Action.PORTAL_LOGIN_CHANGED, "off", "on") for c in changing]
+    else:
+        if action == BulkAction.LOGIN_OFF:
+            rows.update(portal_login_allowed=False)
+            entries = [
+                (c.pk, AuditEntry.Action.PORTAL_LOGIN_CHANGED, "on", "off") for c in changing
+            ]
+        else:
+            rows.update(archived_at=now)
+            entries = [
+                (c.pk, AuditEntry.Action.CLIENT_ARCHIVED, "active", "archived") for c in changing
+            ]
+        # As _revoke_issued_links and _sync_login: links stop working, the changed auth hash
+        # ends every session at its next request, and a login with no access left is inactive.
+        Invitation.objects.usable().filter(client_id__in=ids).update(revoked_at=now)
+        User.objects.filter(pk__in=user_ids).update(credentials_revoked_at=now)
+        if action == BulkAction.ARCHIVE:
+            entries += _bulk_family_suspend(client_ids=ids, now=now)
+        _bulk_sync_active(user_ids=set(user_ids))
+    label = actor_label(actor)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            organization=organization,
+            actor=actor,
+            actor_label=label,
+            created_at=now,
+            action=audit_action,
+            level=Level.CLIENT,
+            client_id=client_id,
+            old_value=old,
+            new_value=new,
+            note=BULK_NOTE,
+        )
+        for client_id, audit_action, old, new in entries
+    )
+
+
+def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
+    """As client_archive: every active or paused family link of the archived clients is
+    suspended, its open invitation revoked and its person's sessions ended. Returns the audit
+    entries to write. A fixed number of queries."""
+    links = list(
+        FamilyLink.objects.select_for_update(of=("self",))
+        .filter(
+            client_id__in=client_ids,
+            status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED],
+        )
+        .select_related("user")
+    )
+    if not links:
+        return []
+    link_ids = [link.pk for link in links]
+    FamilyLink.objects.filter(pk__in=link_ids).update(
+        status=FamilyLink.Status.SUSPENDED,
+        suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
+        status_changed_at=now,
+    )
+    Invitation.objects.usable().filter(family_link_id__in=link_ids).update(revoked_at=now)
+    people = {link.user_id for link in links}
+    User.objects.filter(pk__in=people).update(credentials_revoked_at=now)
+    _bulk_sync_active(user_ids=people)
+    entries = []
+    for link in links:
+        who = f"{link.name or link.user.email} ({link.relationship_label})"
+        entries.append(
+            (
+                link.client_id,
+                AuditEntry.Action.FAMILY_ACCESS_CHANGED,
+                f"{who}: {STATUS_WORDS[link.status]}"[:200],
+                f"{who}: suspended: client archived"[:200],
+            )
+        )
+    return entries
+
+
+def _bulk_sync_active(*, user_ids: set) -> None:
+    """As _sync_user_active for many people: a login stays active only while its person has
+    some portal access left (their own as a client, or an active family link); providers and
+    staff are never changed. Three queries."""
+    keep = set(
+        Client.objects.filter(
+            user_id__in=user_ids, archived_at__isnull=True, portal_login_allowed=True
+        ).values_list("user_id", flat=True)
+    ) | set(
+        FamilyLink.objects.active().filter(user_id__in=user_ids).values_list("user_id", flat=True)
+    )
+    User.objects.filter(pk__in=user_ids - keep, is_staff=False, membership__isnull=True).update(
+        is_active=False
+    )
 
 
 # --- Family members -------------------------------------------------------------------------

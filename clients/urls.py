@@ -7,6 +7,7 @@ app_name = "clients"
 urlpatterns = [
     path("clients/", views.client_list, name="list"),
     path("clients/new/", views.client_create, name="create"),
+    path("clients/bulk/", views.client_bulk, name="bulk"),
     path("clients/<int:pk>/", views.client_detail, name="detail"),
     path("clients/<int:pk>/edit/", views.client_edit, name="edit"),
     path("clients/<int:pk>/archive/", views.client_archive, name="archive"),

@@ -6,18 +6,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
+from clients.bulk import EXTRA_ACTIONS
 from clients.forms import (
+    BulkActionForm,
     ClientForm,
     GroupForm,
     RosterFilterForm,
     RosterSearchForm,
     apply_validation_error,
 )
-from clients.models import FamilyLink
+from clients.models import AccessRefusal, FamilyLink
+from clients.security import record_refusal
+from clients.services import BulkAction
+from clients.validators import parse_id
 
 CLIENTS_PER_PAGE = 25
 
@@ -29,11 +35,8 @@ def client_list(request):
     search = RosterSearchForm(request.GET)
     valid = search.is_valid()
     query = search.cleaned_data["q"] if valid else ""
-    filters = RosterFilterForm(
-        request.GET,
-        groups=selectors.group_choices(organization=request.organization),
-        archived=archived,
-    )
+    groups = selectors.group_choices(organization=request.organization)
+    filters = RosterFilterForm(request.GET, groups=groups, archived=archived)
     clients = selectors.client_list(
         organization=request.organization, archived=archived, query=query, **filters.filters()
     )
@@ -54,6 +57,19 @@ def client_list(request):
         "filtered": bool(filters.query_params()),
         "pager_query": pager_query,
         "search_error": " ".join(search.errors.get("q", [])),
+        # The bulk form repeats the search, so "select all matching" means this search.
+        "bulk_search": {"q": query, **filters.query_params()},
+        "bulk_actions": [
+            *BulkAction.choices,
+            *((extra.key, extra.label) for extra in EXTRA_ACTIONS.values()),
+        ],
+        "bulk_groups": groups,
+        "bulk_extra_fields": [
+            (extra.fields_template, extra.fields_context(request.organization))
+            for extra in EXTRA_ACTIONS.values()
+        ]
+        if not archived
+        else [],
     }
     template = "clients/client_list.html"
     if request.htmx and request.htmx.target == "client-results":
@@ -220,3 +236,143 @@ def client_portal_login(request, pk):
             )
         return redirect(client)
     return render(request, "clients/client_portal_login.html", {"client": client})
+
+
+# How many names the bulk confirmation lists before "and N more".
+BULK_NAMES_SHOWN = 10
+
+
+class BulkRefused(Exception):
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _bulk_search(data, organization, groups):
+    """The roster search a "select all matching" selection was made from, repeated exactly:
+    a filter that no longer applies is refused, never dropped (that would widen the
+    selection). Returns (clients queryset, the search's parameters)."""
+    search = RosterSearchForm(data)
+    filters = RosterFilterForm(data, groups=groups, archived=False)
+    if not search.is_valid() or not filters.is_valid():
+        raise BulkRefused(
+            "The search these clients were selected from is no longer valid. Search again "
+            "and select the clients. Nothing was changed."
+        )
+    query = search.cleaned_data["q"]
+    clients = selectors.client_list(organization=organization, query=query, **filters.filters())
+    return clients, {"q": query, **filters.query_params()}
+
+
+def _bulk_selection(request, groups):
+    """The ids of the selected clients: every client matching the roster's search ("select
+    all matching"), or the ticked checkboxes. Returns (ids, search parameters or None)."""
+    if request.POST.get("scope") == "all":
+        clients, search = _bulk_search(request.POST, request.organization, groups)
+        return list(clients.values_list("pk", flat=True)), search
+    ids = [parse_id(value) for value in request.POST.getlist("client")]
+    if None in ids:
+        raise BulkRefused(
+            "The selection holds something that is not a client. Nothing was changed."
+        )
+    if not ids:
+        raise BulkRefused("Select at least one client, or all clients matching the search.")
+    return ids, None
+
+
+def _bulk_done_message(result, group) -> str:
+    n = result.changed
+    clients = f"{n} client{'s' if n != 1 else ''}"
+    if result.action == BulkAction.MOVE:
+        where = group.name if group else "no group"
+        done = f"{clients} moved to {where}."
+        rest = "already in that group" if group else "already in no group"
+    elif result.action == BulkAction.LOGIN_OFF:
+        done = f"Portal login turned off for {clients}; they were signed out and cannot sign in."
+        rest = "already had their portal login off"
+    elif result.action == BulkAction.LOGIN_ON:
+        done = f"Portal login turned on for {clients}."
+        rest = "already had their portal login on"
+    else:
+        done = f"{clients} archived. Their portal access ended; their records are kept."
+        rest = "already archived"
+    if result.unchanged:
+        done += f" {result.unchanged} of the selected {rest}, so were left as they were."
+    return done
+
+
+@provider_required
+@require_POST
+def client_bulk(request):
+    """A roster bulk action: the first POST shows exactly what would change and asks to
+    confirm; the confirming POST makes the change (clients.services.clients_bulk_update)."""
+    groups = selectors.group_choices(organization=request.organization)
+    form = BulkActionForm(request.POST, groups=groups)
+    try:
+        ids, search = _bulk_selection(request, groups)
+        if not form.is_valid():
+            raise BulkRefused(
+                " ".join(m for messages_ in form.errors.values() for m in messages_)
+                + " Nothing was changed."
+            )
+        action, group = form.cleaned_data["action"], form.group
+        if action in EXTRA_ACTIONS:
+            return EXTRA_ACTIONS[action].view(request, client_ids=ids, search=search)
+        fingerprint = selectors.selection_fingerprint(ids)
+        confirmed = request.POST.get("confirm") == "1"
+        stale = confirmed and request.POST.get("fingerprint") != fingerprint
+        if confirmed and not stale:
+            result = services.clients_bulk_update(
+                actor=request.user,
+                organization=request.organization,
+                client_ids=ids,
+                action=action,
+                group=group,
+            )
+            messages.success(request, _bulk_done_message(result, group))
+            back = "?" + urlencode(search) if search else ""
+            return redirect(reverse("clients:list") + back)
+        clients = list(selectors.bulk_clients(organization=request.organization, client_ids=ids))
+        if len(clients) != len(set(ids)):
+            raise services.BulkOutOfScope("Some of the selected clients are not yours.")
+    except services.BulkOutOfScope:
+        record_refusal(
+            request,
+            reason=AccessRefusal.Reason.OTHER_PRACTICE,
+            detail="bulk selection with another practice's client",
+        )
+        context = {
+            "error": "Some of the selected clients are not among your practice's clients, so "
+            "nothing was changed."
+        }
+        return render(request, "clients/client_bulk.html", context, status=404)
+    except BulkRefused as refusal:
+        context = {"error": refusal.message}
+        return render(request, "clients/client_bulk.html", context, status=refusal.status)
+    except ValidationError as error:
+        context = {"error": " ".join(error.messages)}
+        return render(request, "clients/client_bulk.html", context, status=400)
+
+    changing = services.bulk_changing(clients=clients, action=action, group=group)
+    names = selectors.client_names(
+        organization=request.organization,
+        client_ids=[c.pk for c in changing],
+        limit=BULK_NAMES_SHOWN,
+    )
+    context = {
+        "action": action,
+        "action_label": BulkAction(action).label,
+        "group": group,
+        "to_group": form.cleaned_data.get("to_group", ""),
+        "selected": len(clients),
+        "changing": len(changing),
+        "unchanged": len(clients) - len(changing),
+        "names": names,
+        "more": len(changing) - len(names),
+        "ids": ids if search is None else [],
+        "search": search,
+        "fingerprint": fingerprint,
+        "stale": stale,
+        "BulkAction": BulkAction,
+    }
+    return render(request, "clients/client_bulk.html", context, status=409 if stale else 200)

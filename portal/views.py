@@ -9,6 +9,7 @@ from clients.forms import ThrottledPasswordChangeForm
 from clients.models import FamilyLink
 from portal.registry import home_cards
 from portal_settings.enforcement import always_available
+from portal_settings.notices import portal_notices_for_home
 
 
 @always_available
@@ -21,7 +22,19 @@ def home(request):
     with_card = {card.section.key for card in cards}
     # the keys of the other allowed sections: the template links them from portal_links
     others = {key for key in allowed.enabled_keys if key not in with_card}
-    context = {"cards": cards, "others": others, "today": timezone.localdate()}
+    # Notices of changes are the client's own (their marker, their settings); a family
+    # member, whose settings are their own, is not shown them.
+    notices = []
+    if getattr(request, "family_link", None) is None:
+        notices = portal_notices_for_home(
+            client=request.client, effective=allowed, preview=request.portal_preview
+        )
+    context = {
+        "cards": cards,
+        "others": others,
+        "today": timezone.localdate(),
+        "notices": notices,
+    }
     return render(request, "portal/home.html", context)
 
 

@@ -14,8 +14,10 @@ from clients.admin import (
 )
 from clients.models import ClientGroup, Organization
 from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
+from portal_settings.models import Preset
 from portal_settings.resolver import trail_value_label
 from portal_settings.sections import BY_KEY
+from portal_settings.services import preset_save
 
 
 class ClientGroupWithSettingsAdmin(SettingsInlineSaveMixin, ClientGroupAdmin):
@@ -88,3 +90,25 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Preset)
+class PresetAdmin(PracticeScopedMixin, admin.ModelAdmin):
+    """Presets of the staff member's practice; saved through the same service as the app, so
+    the change is in the History."""
+
+    list_display = ["name", "organization", "summary"]
+    list_filter = [("organization", PracticeScopedRelatedFilter)]
+    search_fields = ["name"]
+    list_select_related = ["organization"]
+
+    def save_model(self, request, obj, form, change):
+        original = Preset.objects.get(pk=obj.pk) if change else None
+        saved = preset_save(
+            actor=request.user,
+            organization=obj.organization,
+            name=obj.name,
+            values=obj.values,
+            preset=original,
+        )
+        obj.pk = saved.pk

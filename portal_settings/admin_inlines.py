@@ -13,9 +13,14 @@ from clients.models import Organization
 from portal_settings.confirmations import describe
 from portal_settings.levels import BUILT_IN_ACCESS
 from portal_settings.models import PortalSettings
+from portal_settings.reasons import OTHER_MAX_LENGTH, HidingReason
 from portal_settings.resolver import BUILT_IN_SOURCE, PRACTICE_SOURCE
 from portal_settings.sections import SECTIONS
-from portal_settings.services import StaleSettingsError, portal_settings_update
+from portal_settings.services import (
+    SettingsValueError,
+    StaleSettingsError,
+    portal_settings_update,
+)
 from portal_settings.targets import Target
 
 
@@ -42,6 +47,14 @@ class PortalSettingsInlineForm(forms.ModelForm):
     locals().update({section.field_name: _section_field(section) for section in SECTIONS})
     shown_version = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(max_length=500, required=False, help_text="Kept in the audit trail.")
+    reason = forms.ChoiceField(
+        choices=[("", "—"), *HidingReason.choices],
+        required=False,
+        help_text="Needed only when a change turns off a section with the client's own records.",
+    )
+    reason_other = forms.CharField(
+        label="If Other, why", max_length=OTHER_MAX_LENGTH, required=False
+    )
 
     class Meta:
         model = PortalSettings
@@ -116,7 +129,13 @@ class SettingsInlineSaveMixin:
                     changes=changes,
                     shown_version=shown_version,
                     note=settings_form.cleaned_data.get("note") or "",
+                    reason=settings_form.cleaned_data.get("reason") or "",
+                    reason_other=settings_form.cleaned_data.get("reason_other") or "",
                 )
+            except SettingsValueError as refused:
+                transaction.set_rollback(True)
+                messages.error(request, f"{refused} Nothing was saved.")
+                return
             except StaleSettingsError:
                 transaction.set_rollback(True)
                 messages.error(

@@ -6,4 +6,14 @@ class PortalSettingsConfig(AppConfig):
     verbose_name = "Client Portal Settings"
 
     def ready(self):
+        from clients.signals import clients_moved
         from portal_settings import checks  # noqa: F401  (registers the system checks)
+        from portal_settings.notices import on_clients_moved
+
+        clients_moved.connect(on_clients_moved, dispatch_uid="portal_settings.notices")
+
+        from clients.bulk import register
+        from portal_settings.bulk_views import ACTIONS
+
+        for action in ACTIONS:
+            register(action)

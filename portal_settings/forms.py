@@ -3,15 +3,17 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django import forms
 from django.http import QueryDict
 
+from clients.validators import validate_single_line
 from portal_settings.levels import Access
 from portal_settings.sections import BY_KEY, SECTIONS
 
 FIELD_PREFIX = "section-"
 INHERIT = "inherit"  # the value of a row's "Inherited (…)" choice
 NOTE_MAX_LENGTH = 500
-OTHER_FIELDS = {"csrfmiddlewaretoken", "version", "note", "save"}
+OTHER_FIELDS = {"csrfmiddlewaretoken", "version", "note", "save", "reason", "reason_other"}
 
 
 class SettingsInputError(ValueError):
@@ -23,6 +25,8 @@ class SettingsSubmission:
     changes: dict[str, Access | None]
     version: str
     note: str
+    reason: str = ""  # needed when a change hides the client's records (portal_settings.reasons)
+    reason_other: str = ""
 
 
 def _single(post: QueryDict, name: str) -> str:
@@ -80,4 +84,56 @@ def parse_settings_post(post: QueryDict, *, own: Mapping[str, str]) -> SettingsS
             )
         if chosen != own.get(section.key):
             changes[section.key] = chosen
-    return SettingsSubmission(changes=changes, version=version, note=note)
+    reason = _single(post, "reason") if "reason" in post else ""
+    reason_other = _single(post, "reason_other") if "reason_other" in post else ""
+    return SettingsSubmission(
+        changes=changes, version=version, note=note, reason=reason, reason_other=reason_other
+    )
+
+
+class PresetForm(forms.Form):
+    """A preset's name and, per section, a level or "Leave as it is"."""
+
+    LEAVE = ""
+
+    name = forms.CharField(max_length=100, validators=[validate_single_line])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in SECTIONS:
+            self.fields[section.field_name] = forms.ChoiceField(
+                label=section.label,
+                required=False,
+                choices=[(self.LEAVE, "Leave as it is")]
+                + [(level.value, level.label) for level in section.levels],
+                error_messages={
+                    "invalid_choice": (
+                        f"“{section.label}” can be "
+                        + ", ".join(level.label for level in section.levels)
+                        + ", or left as it is."
+                    )
+                },
+            )
+
+    @classmethod
+    def for_preset(cls, preset, data=None):
+        initial = {"name": preset.name}
+        initial.update({f"section-{key}": value for key, value in preset.values.items()})
+        return cls(data, initial=initial)
+
+    def section_fields(self):
+        return [self[section.field_name] for section in SECTIONS]
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(section.field_name) for section in SECTIONS):
+            raise forms.ValidationError("Choose a level for at least one section.")
+        return data
+
+    @property
+    def values(self) -> dict:
+        return {
+            section.key: self.cleaned_data[section.field_name]
+            for section in SECTIONS
+            if self.cleaned_data.get(section.field_name)
+        }

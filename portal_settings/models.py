@@ -3,10 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from audit.models import Level
 from clients.models import Client, ClientGroup, FamilyLink, Organization
-from portal_settings.sections import BY_KEY
+from clients.validators import validate_single_line
+from portal_settings.levels import Access
+from portal_settings.sections import BY_KEY, SECTIONS
 
 
 def validate_values(values) -> None:
@@ -116,3 +119,76 @@ class PortalSettings(models.Model):
     @property
     def target(self):
         return self.family_link or self.client or self.group or self.organization
+
+
+class PortalSeen(models.Model):
+    """What a client's portal offered the last time they saw their portal home: the marker
+    notices are worked out from (portal_settings.notices). One row per client, written only
+    when the client sees a change (or on their first visit), never when a provider saves."""
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="portal_seen")
+    # Each section's effective level then: key -> "full" / "view" / "off".
+    sections = models.JSONField(default=dict)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "portal last seen by client"
+        verbose_name_plural = "portals last seen by clients"
+
+    def __str__(self):
+        return f"Portal of {self.client} as seen at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+def validate_preset_values(values) -> None:
+    """A preset maps section keys to a level the section offers; a section left out is left
+    as it is when the preset is applied."""
+    if not isinstance(values, dict):
+        raise ValidationError("A preset maps Client Portal sections to access levels.")
+    if not values:
+        raise ValidationError("Choose a level for at least one section.")
+    for key, value in values.items():
+        section = BY_KEY.get(key)
+        if section is None:
+            raise ValidationError(f"{key!r} is not a Client Portal section.")
+        if not isinstance(value, str) or not section.allows_level(value):
+            choices = ", ".join(level.label for level in section.levels)
+            raise ValidationError(f"“{section.label}” can be {choices}; {value!r} is not one.")
+
+
+class Preset(models.Model):
+    """A named set of section levels a practice applies to a client, a group or its defaults.
+
+    Applying one copies its levels into the target's settings (through the settings service,
+    with "preset: <name>" in the History); editing the preset later changes nobody it was
+    applied to.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="portal_presets"
+    )
+    name = models.CharField(max_length=100, validators=[validate_single_line])
+    values = models.JSONField(default=dict, validators=[validate_preset_values])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                Lower("name"),
+                name="preset_unique_name_per_org",
+                violation_error_message="This practice already has a preset with that name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def summary(self) -> str:
+        """ "Billing: Off · Packages: Off", in registry order."""
+        return " · ".join(
+            f"{section.tab}: {Access(self.values[section.key]).label}"
+            for section in SECTIONS
+            if section.key in self.values
+        )

@@ -5,24 +5,28 @@ confirmation message) and through htmx (the panel is swapped with the confirmati
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
+from clients.forms import apply_validation_error
 from clients.models import ClientGroup, FamilyLink
 from clients.security import scoped_get_or_404
 from clients.selectors import client_get
+from clients.services import organization_client_emails_set
 from clients.validators import parse_id
 from portal_settings.confirmations import describe
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
-from portal_settings.forms import INHERIT, SettingsInputError, parse_settings_post
-from portal_settings.models import Level
+from portal_settings.forms import INHERIT, PresetForm, SettingsInputError, parse_settings_post
+from portal_settings.models import Level, Preset
+from portal_settings.reasons import reason_context
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
@@ -31,6 +35,8 @@ from portal_settings.services import (
     StaleSettingsError,
     portal_preview_start,
     portal_settings_update,
+    preset_apply,
+    preset_save,
 )
 from portal_settings.targets import CLIENTS, FAMILY, Target, with_settings
 
@@ -78,6 +84,8 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 changes=submission.changes,
                 shown_version=submission.version,
                 note=submission.note,
+                reason=submission.reason,
+                reason_other=submission.reason_other,
             )
         except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
@@ -111,6 +119,11 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     ).get_page(request.GET.get("history"))
     context.update(
         {
+            "presets": (
+                list(Preset.objects.filter(organization=target.organization)) if can_edit else []
+            ),
+            "apply_preset_url": _apply_preset_url(target),
+            **reason_context(),
             "target": target,
             "level": target.level,
             "for_family": target.for_family,
@@ -250,3 +263,140 @@ def preview_end(request):
     if client_id is not None:
         return redirect("clients:detail", pk=client_id)
     return redirect("clients:list")
+
+
+@practice_admin_required
+@require_POST
+def organization_client_emails(request):
+    """Practice defaults page: email clients when their portal changes, on or off."""
+    value = request.POST.get("emails")
+    if value not in ("on", "off"):
+        return render(
+            request, "400.html", {"exception": "Choose on or off. Nothing was changed."}, status=400
+        )
+    organization_client_emails_set(
+        actor=request.user, organization=request.organization, enabled=value == "on"
+    )
+    if value == "on":
+        messages.success(
+            request,
+            "Clients are now emailed when a change turns a section of their portal off or on.",
+        )
+    else:
+        messages.success(
+            request,
+            "Clients are no longer emailed about changes; they still see a notice on their "
+            "portal home.",
+        )
+    return redirect("portal_settings:organization")
+
+
+# Presets
+
+
+@provider_required
+@require_GET
+def preset_list(request):
+    presets = Preset.objects.filter(organization=request.organization)
+    return render(request, "portal_settings/preset_list.html", {"presets": presets})
+
+
+@practice_admin_required
+@require_http_methods(["GET", "POST"])
+def preset_edit(request, pk=None):
+    preset = None
+    if pk is not None:
+        preset = scoped_get_or_404(Preset, organization=request.organization, pk=pk)
+    data = request.POST if request.method == "POST" else None
+    form = PresetForm.for_preset(preset, data) if preset else PresetForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = preset_save(
+                actor=request.user,
+                organization=request.organization,
+                name=form.cleaned_data["name"],
+                values=form.values,
+                preset=preset,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"The preset {saved.name} was saved. Clients it was applied to before keep "
+                "the levels they were given.",
+            )
+            return redirect("portal_settings:presets")
+    return render(request, "portal_settings/preset_form.html", {"form": form, "preset": preset})
+
+
+def _apply_preset_url(target: Target) -> str:
+    if target.level == Level.CLIENT:
+        return reverse("portal_settings:client-preset", args=[target.obj.pk])
+    if target.level == Level.GROUP:
+        return reverse("portal_settings:group-preset", args=[target.obj.pk])
+    return reverse("portal_settings:organization-preset")
+
+
+def _apply_preset(request, *, target: Target, back: str):
+    preset_id = parse_id(request.POST.get("preset", ""))
+    if preset_id is None:
+        messages.error(request, "Choose a preset to apply. Nothing was changed.")
+        return redirect(back)
+    preset = scoped_get_or_404(Preset, organization=request.organization, pk=preset_id)
+    try:
+        changes = preset_apply(
+            actor=request.user,
+            preset=preset,
+            target=target,
+            shown_version=request.POST.get("version", ""),
+            reason=request.POST.get("reason", ""),
+            reason_other=request.POST.get("reason_other", ""),
+        )
+    except StaleSettingsError:
+        messages.error(
+            request,
+            "These settings were changed by someone else since you opened this page, so the "
+            "preset was not applied. Check the current settings and apply it again.",
+        )
+    except SettingsValueError as exc:
+        messages.error(request, f"{exc} Nothing was changed.")
+    else:
+        if changes:
+            messages.success(
+                request, f"Preset {preset.name} applied. " + describe(changes, target=target)
+            )
+        else:
+            messages.success(
+                request, f"Preset {preset.name} already matched these settings; nothing changed."
+            )
+    return redirect(back)
+
+
+@provider_required
+@require_POST
+def client_preset_apply(request, pk):
+    client = client_with_settings_get(organization=request.organization, pk=pk)
+    return _apply_preset(
+        request,
+        target=Target(Level.CLIENT, client),
+        back=reverse("portal_settings:client", args=[pk]),
+    )
+
+
+@provider_required
+@require_POST
+def group_preset_apply(request, pk):
+    group = scoped_get_or_404(with_settings(Level.GROUP), organization=request.organization, pk=pk)
+    return _apply_preset(
+        request,
+        target=Target(Level.GROUP, group),
+        back=reverse("portal_settings:group", args=[pk]),
+    )
+
+
+@practice_admin_required
+@require_POST
+def organization_preset_apply(request):
+    target = Target(Level.ORGANIZATION, request.organization).reload()
+    return _apply_preset(request, target=target, back=reverse("portal_settings:organization"))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from portal_settings.models import Preset
 from portal_settings.sections import BY_KEY, SECTIONS
 from tests.factories import (
     ClientFactory,
@@ -29,6 +30,7 @@ PK_BY_PREFIX = {
     "groups/": "group",
     "forms/": "intake_form",
     "programs/": "program",
+    "settings/presets/": "preset",
 }
 # The portal's own ids, all the signed-in client's, by section key and the path after its slug
 # (the slug itself comes from the registry).
@@ -74,6 +76,9 @@ def make_world(organization) -> dict:
     group = ClientGroupFactory(organization=organization)
     client = ClientFactory(organization=organization, group=group)
     world = {"provider": provider, "group": group, "client": client}
+    world["preset"] = Preset.objects.get_or_create(
+        organization=organization, name="World preset", defaults={"values": {"billing": "off"}}
+    )[0]
     world["family_link"] = FamilyLinkFactory(client=client)
     for section in SECTIONS:
         world.update(SECTION_WORLDS[section.key](organization=organization, **world))

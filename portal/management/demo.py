@@ -13,7 +13,9 @@ from django.utils import timezone
 from clients.models import Client, ClientGroup, FamilyLink, Membership, Organization, User
 from clients.services import years_before
 from portal.registry import demo_seed
-from portal_settings.services import portal_settings_update
+from portal_settings.models import Preset
+from portal_settings.sections import KEYS
+from portal_settings.services import portal_settings_update, preset_save
 from portal_settings.targets import Target
 
 PASSWORD = "demo-pass-123"  # noqa: S105 (the documented demo password)
@@ -64,7 +66,7 @@ def _user(email, first, last, **flags):
     return user
 
 
-def _apply(actor, target_obj, wanted: dict, note: str):
+def _apply(actor, target_obj, wanted: dict, note: str, reason: str = ""):
     """Bring a level to the wanted values through the service (audited, only real changes)."""
     target = Target.of(target_obj).reload()
     own = target.own_values()
@@ -76,7 +78,29 @@ def _apply(actor, target_obj, wanted: dict, note: str):
             changes=changes,
             shown_version=target.version_token(),
             note=note,
+            reason=reason,
         )
+
+
+# Starting presets (Settings > Presets): sensible sets a practice applies in one step.
+_RECORDS = ("documents", "forms", "goals", "journal", "programs")
+DEMO_PRESETS = (
+    # A minor's portal: no money, appointments seen but booked by a parent.
+    ("Minor", {"billing": "off", "packages": "off", "appointments": "view"}),
+    # A payer who is not the client (a parent, a guardian): bills only.
+    ("Billing only", {key: ("full" if key == "billing" else "off") for key in KEYS}),
+    # Records to read, nothing to add or change (care plans are read-only already).
+    ("Read-only records", {key: "view" for key in _RECORDS}),
+)
+
+
+def _presets(admin, organization) -> None:
+    for name, values in DEMO_PRESETS:
+        preset = Preset.objects.filter(organization=organization, name=name).first()
+        if preset is None or preset.values != values:
+            preset_save(
+                actor=admin, organization=organization, name=name, values=values, preset=preset
+            )
 
 
 @transaction.atomic
@@ -140,5 +164,7 @@ def seed() -> None:
         ana,
         {"journal": "off", "billing": "view"},
         "Prefers to share notes in session; pays at the front desk",
+        reason="client_request",  # her journal holds her own records
     )
+    _presets(admin, org)
     demo_seed(organization=org, admin=admin, provider=provider, clients=clients)

@@ -187,7 +187,8 @@ def test_the_roster_costs_the_same_queries_whatever_the_number_of_clients(
         client = ClientFactory(organization=organization, group=group if n % 2 else None)
         invite(client)
     ClientFactory(organization=organization, user=UserFactory(last_login=NOW))
-    # session, user, membership, the groups for the filter, the count, the page
-    with django_assert_num_queries(6):
+    # session, user, membership, the groups for the filter, the count, the page, the
+    # practice's presets for the bulk form
+    with django_assert_num_queries(7):
         response = provider_http.get(reverse("clients:list"), {"access": "invited"})
     assert response.status_code == 200

@@ -96,6 +96,7 @@ def test_a_section_tab_says_when_the_section_is_off_for_the_client(organization)
         target=target,
         changes={"goals": "off"},
         shown_version=target.version_token(),
+        reason="not_relevant",
     )
     http = signed_in(provider)
     off = http.get(reverse("provider:client-goals", args=[client.pk])).content.decode()

@@ -63,6 +63,7 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     page.locator("#id_name").fill("Adults")
     page.locator("#id_organization").select_option(label="Harbor Wellness")
     block.get_by_label("View and upload documents").select_option("off")
+    block.locator("select[name$='-reason']").select_option("not_relevant")  # hides records
     page.get_by_role("button", name="Save", exact=True).click()
     adults = organization.client_groups.get(name="Adults")
     assert PortalSettings.objects.get(group=adults).values == {"documents": "off"}

@@ -42,6 +42,7 @@ def test_practice_defaults_breadcrumb_and_the_report_on_a_phone(new_page):
     page.get_by_role("group", name="View and create goals").get_by_role(
         "radio", name="Off", exact=True
     ).check()
+    page.get_by_label("Not relevant to this client").check()  # goals hold clients' records
     page.get_by_role("button", name="SAVE").click()
     confirmation = page.get_by_role("status").filter(has_text="Saved.")
     expect(confirmation).to_contain_text("affects the 3 active clients in Teens")

@@ -120,6 +120,7 @@ def test_a_group_change_is_enforced_for_its_members(client_record, group, provid
         target=target,
         changes={"documents": "off"},
         shown_version=target.version_token(),
+        reason="client_request",
     )
     assert http.get(reverse("portal:documents")).status_code == 403
 

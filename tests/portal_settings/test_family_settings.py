@@ -244,7 +244,9 @@ def test_the_clients_page_has_a_tab_per_family_member_and_saves_theirs(provider_
 def test_the_groups_two_columns_save_to_their_own_field(admin_http, teen, name):
     url = reverse(name, args=[teen.group.pk])
     version = admin_http.get(url).context["version"]
-    assert admin_http.post(url, {"version": version, "section-goals": "off"}).status_code == 302
+    # Goals hold the client's records: the clients' column asks for a reason, the family one not
+    data = {"version": version, "section-goals": "off", "reason": "not_relevant"}
+    assert admin_http.post(url, data).status_code == 302
     row = PortalSettings.objects.get(group=teen.group)
     family = name.endswith("family")
     assert row.family_values == ({"goals": "off"} if family else {})

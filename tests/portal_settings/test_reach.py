@@ -29,7 +29,9 @@ def test_a_group_save_says_how_many_active_clients_it_reaches(provider_http, pro
     ClientFactory(organization=members[0].organization)  # not in the group
     path = reverse("portal_settings:group", args=[group.pk])
     page = provider_http.get(path)
-    response = provider_http.post(path, form_data(page, billing="off", goals="off"), follow=True)
+    response = provider_http.post(
+        path, form_data(page, billing="off", goals="off", reason="not_relevant"), follow=True
+    )
     body = response.content.decode()
     assert (
         "View and pay bills: Full → Off: affects the 3 active clients in Teens, "

@@ -35,7 +35,7 @@ def test_two_saves_of_one_version_racing_save_once(level, organization):
     assert pages[0].context["version"] == pages[1].context["version"]
     posts = [
         form_data(pages[0], billing="off"),  # one turns billing off
-        form_data(pages[1], goals="off"),  # the other turns goals off
+        form_data(pages[1], goals="off", reason="not_relevant"),  # the other turns goals off
     ]
     responses = run_concurrently(
         *(lambda h=h, d=d: h.post(path, d) for h, d in zip(admins, posts, strict=True))
@@ -54,7 +54,12 @@ def test_a_form_is_stale_after_the_version_moved_twice(level, organization):
     theirs = signed_in(PracticeAdminFactory(organization=organization).user)
     old_page = mine.get(path)
     # Two saves by someone else: off, then on again, so the values are back where they were.
-    assert theirs.post(path, form_data(theirs.get(path), journal="off")).status_code == 302
+    assert (
+        theirs.post(
+            path, form_data(theirs.get(path), journal="off", reason="not_relevant")
+        ).status_code
+        == 302
+    )
     assert theirs.post(path, form_data(theirs.get(path), journal="full")).status_code == 302
     response = mine.post(path, form_data(old_page, billing="off"))
     assert response.status_code == 409

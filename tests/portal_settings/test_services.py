@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def save(actor, obj, changes, note="", version=None):
+    """A SAVE; a change hiding a client's records gives its reason (tests/portal_settings/
+    test_reasons.py tests the rule)."""
     target = Target.of(obj).reload()
     return portal_settings_update(
         actor=actor,
@@ -21,6 +23,7 @@ def save(actor, obj, changes, note="", version=None):
         changes=changes,
         shown_version=target.version_token() if version is None else version,
         note=note,
+        reason="not_relevant",
     )
 
 

@@ -128,7 +128,7 @@ def test_a_stale_form_is_refused_with_a_message_and_nothing_saved(
 ):
     mine = provider_http.get(url(client_record))
     theirs = admin_http.get(url(client_record))
-    admin_http.post(url(client_record), form_data(theirs, goals="off"))
+    admin_http.post(url(client_record), form_data(theirs, goals="off", reason="not_relevant"))
     response = provider_http.post(url(client_record), form_data(mine, billing="off"))
     assert response.status_code == 409
     assert "changed by someone else" in response.content.decode()
@@ -163,7 +163,7 @@ def test_a_stale_form_is_refused_with_a_message_and_nothing_saved(
 )
 def test_bad_input_is_a_400_and_nothing_is_written(provider_http, client_record, overrides):
     page = provider_http.get(url(client_record))
-    data = form_data(page, goals="off")
+    data = form_data(page, goals="off", reason="not_relevant")
     for name, value in overrides.items():
         if value is None:
             data.pop(name)
@@ -253,7 +253,7 @@ def test_group_page_is_reached_from_the_group_and_saves(provider_http, group):
     page = provider_http.get(path)
     assert "Group: Teens" in page.content.decode()
     assert "Inherited from practice: Full" in page.content.decode()
-    provider_http.post(path, form_data(page, documents="off"))
+    provider_http.post(path, form_data(page, documents="off", reason="not_relevant"))
     assert PortalSettings.objects.get(group=group).values == {"documents": "off"}
     entry = AuditEntry.objects.get()
     assert (entry.level, entry.group, entry.client) == ("group", group, None)
@@ -322,6 +322,6 @@ def test_settings_page_query_count(
             new_value="off",
         )
     # session, user, membership with practice, client with settings, the client's family
-    # members (a settings tab each), history count, history page
-    with django_assert_max_num_queries(7):
+    # members (a settings tab each), history count, history page, the practice's presets
+    with django_assert_max_num_queries(8):
         assert provider_http.get(url(client_record)).status_code == 200

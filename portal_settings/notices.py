@@ -1,0 +1,299 @@
+"""Telling clients when their portal changes: a notice on their portal home, and an email if
+their practice asks for one.
+
+Notices are worked out when read, not written when a provider saves. A group or practice change
+stays one settings row however many clients it reaches; what each client could use the last time
+they saw their portal home is kept in one row per client (PortalSeen), written when they see it.
+On their next visit home, the sections they can use now are compared with that marker; only a
+section whose effective access really changed gives a notice (off and on again meanwhile gives
+none, nor does a change that their own setting overrides), and the audit trail since the marker
+gives its date. The notice is shown once: seeing it moves the marker.
+
+Emails are the one thing sent at change time, since the client is not there to read: the
+affected clients are worked out in memory from one query (the clients with their own and their
+group's values), and the emails go out after the change commits, one per client per change,
+naming only the sections that changed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audit.models import AuditEntry, Level
+from clients.models import Client, Organization
+from clients.validators import one_line
+from portal_settings.levels import Access
+from portal_settings.models import PortalSeen, PortalSettings
+from portal_settings.resolver import EffectiveSettings, Sources, resolve
+from portal_settings.sections import SECTIONS, Section
+
+
+def _change_words(section: Section, before: Access, after: Access) -> tuple[str, str]:
+    """(the group a change falls in for an email, the words of a notice) for one section."""
+    if after is Access.OFF:
+        return "off", f"turned off {section.tab}"
+    if before is Access.OFF:
+        extra = ", view only" if after is Access.VIEW else ""
+        return "on", f"turned on {section.tab}{extra}"
+    if after is Access.VIEW:
+        return "view", f"made {section.tab} view only"
+    return "full", f"gave you full use of {section.tab}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    section: Section
+    before: Access
+    after: Access
+    when: datetime | None  # the latest recorded change behind it, if the trail has one
+
+    @property
+    def turned_on(self) -> bool:
+        return self.after is not Access.OFF
+
+    @property
+    def text(self) -> str:
+        words = _change_words(self.section, self.before, self.after)[1]
+        when = ""
+        if self.when is not None:
+            local = timezone.localtime(self.when)
+            when = f" on {local.day} {local:%b}"
+        return f"Your practice {words}{when}."
+
+
+def _levels(effective: EffectiveSettings) -> dict[str, str]:
+    """Each section's effective level, as kept in the marker."""
+    return {key: resolution.access.value for key, resolution in effective.items()}
+
+
+def _differences(before: dict, after: dict) -> list[tuple[Section, Access, Access]]:
+    """Sections whose level differs, in registry order: (section, before, after). A section
+    missing from `before` (added to the registry since) counts as unchanged."""
+    changed = []
+    for section in SECTIONS:
+        old, new = before.get(section.key), after.get(section.key)
+        if old is not None and new is not None and old != new:
+            changed.append((section, Access(old), Access(new)))
+    return changed
+
+
+# Reading: the notices on a client's portal home.
+
+
+def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -> list[Notice]:
+    """What changed in the client's portal since they last saw their home. One query for the
+    marker (none if `seen` is given), one more only when something changed. Marks nothing
+    seen: see portal_notices_seen."""
+    if seen is None:
+        seen = PortalSeen.objects.filter(client=client).first()
+    if seen is None:
+        return []
+    changed = _differences(seen.sections, _levels(effective))
+    if not changed:
+        return []
+    keys = [section.key for section, _, _ in changed]
+    touching = Q(level=Level.ORGANIZATION) | Q(level=Level.CLIENT, client=client)
+    if client.group_id:
+        touching |= Q(level=Level.GROUP, group_id=client.group_id)
+    settings_changes = Q(touching, action=AuditEntry.Action.SETTING_CHANGED, section__in=keys)
+    moves = Q(client=client, action=AuditEntry.Action.GROUP_CHANGED)
+    latest = dict(
+        AuditEntry.objects.filter(
+            settings_changes | moves,
+            organization_id=client.organization_id,
+            created_at__gt=seen.seen_at,
+        )
+        .order_by()
+        .values("section")
+        .annotate(latest=Max("created_at"))
+        .values_list("section", "latest")
+    )
+    moved_at = latest.get("")
+    return [
+        Notice(
+            section,
+            before,
+            after,
+            max(filter(None, (latest.get(section.key), moved_at)), default=None),
+        )
+        for section, before, after in changed
+    ]
+
+
+def portal_notices_seen(*, client: Client, effective: EffectiveSettings, first: bool) -> None:
+    """The client saw their portal as it is now: later notices count from here. One query:
+    on a first visit an insert that two racing first visits cannot both make."""
+    sections, now = _levels(effective), timezone.now()
+    if first:
+        PortalSeen.objects.bulk_create(
+            [PortalSeen(client=client, sections=sections, seen_at=now)], ignore_conflicts=True
+        )
+    else:
+        PortalSeen.objects.filter(client=client).update(sections=sections, seen_at=now)
+
+
+def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, preview: bool):
+    """The notices for the client's portal home, then marked seen, so each shows once. A
+    provider previewing the portal sees them and marks nothing. One query when nothing
+    changed."""
+    seen = PortalSeen.objects.filter(client=client).first()
+    notices = portal_notices(client=client, effective=effective, seen=seen) if seen else []
+    if not preview and (seen is None or notices):
+        portal_notices_seen(client=client, effective=effective, first=seen is None)
+    return notices
+
+
+# Emailing: one per client per change, after commit.
+
+
+def _values_by_group(group_ids) -> dict[int, dict]:
+    return dict(
+        PortalSettings.objects.filter(group_id__in=list(group_ids)).values_list(
+            "group_id", "values"
+        )
+    )
+
+
+def _practice_values(organization: Organization) -> dict:
+    row = PortalSettings.objects.filter(organization=organization).values_list("values").first()
+    return row[0] if row else {}
+
+
+def _own(client) -> dict:
+    row = getattr(client, "portal_settings", None)
+    return row.values if row is not None else {}
+
+
+def _reachable(organization: Organization):
+    """The practice's clients who can use their portal (others get no email)."""
+    return Client.objects.filter(
+        organization=organization, archived_at__isnull=True, portal_login_allowed=True
+    ).select_related("user", "portal_settings")
+
+
+def changes_for_update(*, target, before: dict, after: dict) -> list[tuple[Client, list]]:
+    """The clients whose portal a settings change at `target` (a portal_settings Target)
+    really changed, with what changed: one or two queries whatever their number."""
+    organization = target.organization
+    if target.level == Level.CLIENT:
+        return changes_for_clients([(target.obj, before, after)])
+    if target.level == Level.GROUP:
+        group = target.obj
+        practice = group.practice_values or {}
+        pairs = [
+            (
+                client,
+                Sources(practice, before, group.name, _own(client)),
+                Sources(practice, after, group.name, _own(client)),
+            )
+            for client in _reachable(organization).filter(group=group)
+        ]
+    else:
+        clients = list(_reachable(organization).select_related("group__portal_settings"))
+        pairs = []
+        for client in clients:
+            group = client.group if client.group_id else None
+            group_values = _own(group) if group else None
+            name = group.name if group else ""
+            own = _own(client)
+            pairs.append(
+                (
+                    client,
+                    Sources(before, group_values, name, own),
+                    Sources(after, group_values, name, own),
+                )
+            )
+    return _really_changed(pairs)
+
+
+def changes_for_clients(items) -> list[tuple[Client, list]]:
+    """For (client, own values before, own values after) of clients loaded with their
+    settings (clients_with_settings): those whose portal really changed. No query."""
+    pairs = []
+    for client, before, after in items:
+        if not client.has_portal_access:
+            continue
+        group = client.group if client.group_id else None
+        base = {
+            "organization": client.practice_values or {},
+            "group": (client.group_values or {}) if group else None,
+            "group_name": group.name if group else "",
+        }
+        pairs.append((client, Sources(**base, client=before), Sources(**base, client=after)))
+    return _really_changed(pairs)
+
+
+def changes_for_moves(*, organization: Organization, old_group_ids: dict, group) -> list:
+    """Clients moved to `group` (None: no group) from the groups in `old_group_ids` (client pk
+    -> group id or None): whose portal the move really changed. Four queries."""
+    old_group_of = old_group_ids
+    old_groups = {pk for pk in old_group_of.values() if pk}
+    values = _values_by_group(old_groups | ({group.pk} if group else set()))
+    names = dict(organization.client_groups.filter(pk__in=old_groups).values_list("pk", "name"))
+    practice = _practice_values(organization)
+    pairs = []
+    for client in _reachable(organization).filter(pk__in=list(old_group_of)):
+        old = old_group_of[client.pk]
+        own = _own(client)
+        before = Sources(practice, values.get(old, {}) if old else None, names.get(old, ""), own)
+        after = Sources(
+            practice, values.get(group.pk, {}) if group else None, group.name if group else "", own
+        )
+        pairs.append((client, before, after))
+    return _really_changed(pairs)
+
+
+def _really_changed(pairs) -> list[tuple[Client, list]]:
+    changed = []
+    for client, before, after in pairs:
+        differences = _differences(_levels(resolve(before)), _levels(resolve(after)))
+        if differences:
+            changed.append((client, differences))
+    return changed
+
+
+def email_clients_after_commit(*, organization: Organization, changed) -> None:
+    """If the practice asks for it, email each client whose portal changed, after commit:
+    one message per client, naming only the sections turned off or on."""
+    if not organization.email_clients_on_portal_changes or not changed:
+        return
+    messages = [_message(organization, client, differences) for client, differences in changed]
+    transaction.on_commit(lambda: _send(messages), robust=True)
+
+
+def _message(organization, client, differences) -> EmailMessage:
+    context = {
+        "organization": organization,
+        "client": client,
+        **{
+            group: [
+                section.tab + (" (view only)" if group == "on" and after is Access.VIEW else "")
+                for section, before, after in differences
+                if _change_words(section, before, after)[0] == group
+            ]
+            for group in ("off", "on", "view", "full")
+        },
+    }
+    subject = one_line(render_to_string("portal_settings/email/change_subject.txt", context))
+    body = render_to_string("portal_settings/email/change_body.txt", context)
+    return EmailMessage(subject, body, None, [client.user.email])
+
+
+def _send(messages) -> None:
+    # One connection for every message, however many clients a change reached.
+    with get_connection() as connection:
+        connection.send_messages(messages)
+
+
+def on_clients_moved(sender, *, organization, old_group_ids, group, **kwargs) -> None:
+    """clients.signals.clients_moved: email the clients whose portal the move changed."""
+    if organization.email_clients_on_portal_changes:
+        changed = changes_for_moves(
+            organization=organization, old_group_ids=old_group_ids, group=group
+        )
+        email_clients_after_commit(organization=organization, changed=changed)
