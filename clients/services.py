@@ -544,12 +544,18 @@ def _family_link_status_set(
     """Change a locked link's status, with its audit entry; a withdrawal ends the person's
     sessions and revokes their open invitation."""
     old = link.status
+    old_because = link.suspended_because
     link.status = status
     link.suspended_because = because if status == FamilyLink.Status.SUSPENDED else ""
     link.status_changed_at = timezone.now()
     fields = ["status", "suspended_because", "status_changed_at"]
-    if status != FamilyLink.Status.SUSPENDED and old == FamilyLink.Status.SUSPENDED:
-        # A provider's decision after the handover at adulthood is the review.
+    if (
+        status != FamilyLink.Status.SUSPENDED
+        and old == FamilyLink.Status.SUSPENDED
+        and old_because == FamilyLink.SuspendedBecause.ADULT
+    ):
+        # A provider's decision after the handover at adulthood is the review (not one after
+        # an archive, which says nothing about the client's age).
         link.reviewed_at = link.reviewed_at or timezone.now()
         fields.append("reviewed_at")
     link.save(update_fields=fields)

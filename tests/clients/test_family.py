@@ -457,6 +457,24 @@ def test_the_provider_reviews_and_a_resumed_parent_is_not_handed_over_again(
     assert http.get(reverse("portal:home")).status_code == 200
 
 
+def test_a_parent_resumed_after_an_archive_is_still_handed_over_at_adulthood(
+    teen_link, provider_http, provider, monkeypatch
+):
+    # Archived and restored while 17: resuming the parent is no decision about adulthood.
+    at(monkeypatch, dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc))
+    services.client_archive(actor=provider, client=teen_link.client)
+    services.client_restore(actor=provider, client=teen_link.client)
+    assert change(provider_http, teen_link, "resume").status_code == 302
+    teen_link.refresh_from_db()
+    assert teen_link.status == "active"
+    at(monkeypatch, dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.timezone.utc))
+    http = signed_in(teen_link.user)
+    http.get(reverse("accounts:family"))
+    assert http.get(reverse("portal:home")).url.startswith(reverse("accounts:login"))
+    teen_link.refresh_from_db()
+    assert (teen_link.status, teen_link.suspended_because) == ("suspended", "adult")
+
+
 def test_a_provider_can_keep_it_suspended(teen_link, provider_http, monkeypatch):
     at(monkeypatch, dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.timezone.utc))
     services.family_links_hand_over()
