@@ -59,6 +59,13 @@ def _revoke_issued_links(*, client: Client) -> None:
 def client_links_revoke(*, client: Client) -> None:
     """Revoke the client's open invitations and reset links (their email changed elsewhere)."""
     _revoke_issued_links(client=client)
+    _revoke_family_invitations(user=client.user)
+
+
+def _revoke_family_invitations(*, user: User) -> None:
+    """A client who is also someone's family member and whose email changed: what was sent to
+    the old address as a family member stops working too."""
+    Invitation.objects.usable().filter(family_link__user=user).update(revoked_at=timezone.now())
 
 
 def _check_group(*, organization: Organization, group: ClientGroup | None) -> None:
@@ -175,6 +182,7 @@ def client_update(
     user.save(update_fields=["first_name", "last_name", "email"])
     if email_changed:
         _revoke_issued_links(client=client)
+        _revoke_family_invitations(user=user)
     return client_group_set(actor=actor, client=client, group=group)
 
 

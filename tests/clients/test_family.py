@@ -592,6 +592,53 @@ def test_an_email_change_in_the_admin_revokes_a_family_members_invitation(
     assert client.get(path).status_code == 410
 
 
+@pytest.mark.parametrize("where", ["app", "admin"])
+def test_fixing_the_email_of_a_client_who_is_also_a_parent_revokes_their_family_invitation(
+    provider_http,
+    organization,
+    client_record,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    client,
+    where,
+):
+    # A client who never set a password is added as a sibling's parent: the family email
+    # carries a link to set the account's password. The provider then fixes their address.
+    parent_client = ClientFactory(organization=organization)
+    person = parent_client.user
+    person.set_unusable_password()
+    person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_family(provider_http, client_record, email=person.email)
+    path = invitation_path(mailoutbox[-1])
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": "fixed-address@example.test",
+    }
+    if where == "app":
+        response = provider_http.post(reverse("clients:edit", args=[parent_client.pk]), data)
+    else:
+        root = signed_in(UserFactory(is_staff=True, is_superuser=True))
+        data.update(
+            {
+                "is_active": "on",
+                "last_login_0": "",
+                "last_login_1": "",
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "10:00:00",
+            }
+        )
+        response = root.post(reverse("admin:clients_user_change", args=[person.pk]), data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.email == "fixed-address@example.test"
+    response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 410
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+
+
 @pytest.mark.parametrize(("value", "status"), [("17", 302), ("15", 400), ("22", 400), ("x", 400)])
 def test_a_practice_admin_sets_the_age_of_adulthood(admin_http, organization, value, status):
     data = {
