@@ -173,6 +173,13 @@ def client_update(
     if date_of_birth is not UNCHANGED and date_of_birth != client.date_of_birth:
         client.date_of_birth = date_of_birth
         client.save(update_fields=["date_of_birth"])
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(client.organization.time_zone))
+        if date_of_birth is not None and not client.is_adult_on(today):
+            # A minor after all: no decision about adulthood stands; the handover will ask again.
+            client.family_links.filter(
+                relationship__in=FamilyLink.MINOR_RELATIONSHIPS,
+                status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED],
+            ).update(reviewed_at=None)
     _check_group(organization=client.organization, group=group)
     email = User.objects.normalize_email(email)
     _check_email_free(email=email, user=client.user)

@@ -475,6 +475,30 @@ def test_a_parent_resumed_after_an_archive_is_still_handed_over_at_adulthood(
     assert (teen_link.status, teen_link.suspended_because) == ("suspended", "adult")
 
 
+def test_a_date_of_birth_corrected_to_a_minors_brings_the_handover_back(
+    organization, provider_http, monkeypatch
+):
+    # Entered as an adult, so the parent is added knowingly for an adult; then the date of
+    # birth is corrected: the client is 17, and the handover at 18 must still happen.
+    client = ClientFactory(organization=organization, date_of_birth=dt.date(1990, 1, 1))
+    assert add_family(provider_http, client).status_code == 302
+    link = FamilyLink.objects.get(client=client)
+    assert link.reviewed_at is not None
+    data = {
+        "first_name": client.user.first_name,
+        "last_name": client.user.last_name,
+        "email": client.email,
+        "date_of_birth": "2009-06-15",
+    }
+    assert provider_http.post(reverse("clients:edit", args=[client.pk]), data).status_code == 302
+    client.refresh_from_db()
+    assert client.date_of_birth == dt.date(2009, 6, 15)
+    at(monkeypatch, dt.datetime(2027, 7, 1, 12, 0, tzinfo=dt.timezone.utc))
+    assert services.family_links_hand_over() == 1
+    link.refresh_from_db()
+    assert (link.status, link.suspended_because) == ("suspended", "adult")
+
+
 def test_a_provider_can_keep_it_suspended(teen_link, provider_http, monkeypatch):
     at(monkeypatch, dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.timezone.utc))
     services.family_links_hand_over()
