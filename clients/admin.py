@@ -407,15 +407,15 @@ class FamilyLinkAdmin(PracticeScopedMixin, admin.ModelAdmin):
         for message in refused:
             messages.error(request, message)
 
-    @admin.action(description="Pause family access (signs them out)")
+    @admin.action(description="Pause family access (signs them out)", permissions=["change"])
     def pause_links(self, request, queryset):
         self._change(request, queryset, "pause")
 
-    @admin.action(description="Resume family access")
+    @admin.action(description="Resume family access", permissions=["change"])
     def resume_links(self, request, queryset):
         self._change(request, queryset, "resume")
 
-    @admin.action(description="Remove family access (signs them out)")
+    @admin.action(description="Remove family access (signs them out)", permissions=["change"])
     def remove_links(self, request, queryset):
         self._change(request, queryset, "remove")
 

@@ -573,6 +573,25 @@ def test_staff_see_and_pause_only_their_practices_family_links(
     assert AuditEntry.objects.filter(action=AuditEntry.Action.FAMILY_ACCESS_CHANGED).count() == 1
 
 
+@pytest.mark.parametrize("action", ["pause_links", "resume_links", "remove_links"])
+def test_staff_who_may_only_view_family_links_cannot_change_them(link, organization, action):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    MembershipFactory(organization=organization, user=staff)
+    staff.user_permissions.set(Permission.objects.filter(codename="view_familylink"))
+    if action == "resume_links":
+        services.family_link_change(actor=staff, link=link, action="pause")
+    link.refresh_from_db()
+    before = link.status
+    http = signed_in(staff)
+    changelist = reverse("admin:clients_familylink_changelist")
+    assert link.user.email in http.get(changelist).content.decode()
+    http.post(changelist, {"action": action, "_selected_action": [link.pk]})
+    link.refresh_from_db()
+    assert link.status == before
+
+
 def test_a_provider_opening_the_chooser_goes_to_their_own_app(provider_http):
     assert provider_http.get(reverse("accounts:family")).url == reverse("clients:list")
 
