@@ -329,13 +329,15 @@ class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
                 group=form.cleaned_data["group"],
             )
 
-    @admin.action(description="Archive selected clients (nothing is deleted)")
+    @admin.action(
+        description="Archive selected clients (nothing is deleted)", permissions=["change"]
+    )
     def archive_clients(self, request, queryset):
         for client in queryset:
             services.client_archive(actor=request.user, client=client)
         messages.success(request, f"Archived {len(queryset)} client(s).")
 
-    @admin.action(description="Restore selected clients")
+    @admin.action(description="Restore selected clients", permissions=["change"])
     def restore_clients(self, request, queryset):
         for client in queryset:
             services.client_restore(actor=request.user, client=client)
