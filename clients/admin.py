@@ -329,13 +329,15 @@ class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
                 group=form.cleaned_data["group"],
             )
 
-    @admin.action(description="Archive selected clients (nothing is deleted)")
+    @admin.action(
+        description="Archive selected clients (nothing is deleted)", permissions=["change"]
+    )
     def archive_clients(self, request, queryset):
         for client in queryset:
             services.client_archive(actor=request.user, client=client)
         messages.success(request, f"Archived {len(queryset)} client(s).")
 
-    @admin.action(description="Restore selected clients")
+    @admin.action(description="Restore selected clients", permissions=["change"])
     def restore_clients(self, request, queryset):
         for client in queryset:
             services.client_restore(actor=request.user, client=client)
@@ -407,15 +409,15 @@ class FamilyLinkAdmin(PracticeScopedMixin, admin.ModelAdmin):
         for message in refused:
             messages.error(request, message)
 
-    @admin.action(description="Pause family access (signs them out)")
+    @admin.action(description="Pause family access (signs them out)", permissions=["change"])
     def pause_links(self, request, queryset):
         self._change(request, queryset, "pause")
 
-    @admin.action(description="Resume family access")
+    @admin.action(description="Resume family access", permissions=["change"])
     def resume_links(self, request, queryset):
         self._change(request, queryset, "resume")
 
-    @admin.action(description="Remove family access (signs them out)")
+    @admin.action(description="Remove family access (signs them out)", permissions=["change"])
     def remove_links(self, request, queryset):
         self._change(request, queryset, "remove")
 

@@ -62,6 +62,13 @@ def _revoke_issued_links(*, client: Client) -> None:
 def client_links_revoke(*, client: Client) -> None:
     """Revoke the client's open invitations and reset links (their email changed elsewhere)."""
     _revoke_issued_links(client=client)
+    _revoke_family_invitations(user=client.user)
+
+
+def _revoke_family_invitations(*, user: User) -> None:
+    """A client who is also someone's family member and whose email changed: what was sent to
+    the old address as a family member stops working too."""
+    Invitation.objects.usable().filter(family_link__user=user).update(revoked_at=timezone.now())
 
 
 def _check_group(*, organization: Organization, group: ClientGroup | None) -> None:
@@ -169,6 +176,13 @@ def client_update(
     if date_of_birth is not UNCHANGED and date_of_birth != client.date_of_birth:
         client.date_of_birth = date_of_birth
         client.save(update_fields=["date_of_birth"])
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(client.organization.time_zone))
+        if date_of_birth is not None and not client.is_adult_on(today):
+            # A minor after all: no decision about adulthood stands; the handover will ask again.
+            client.family_links.filter(
+                relationship__in=FamilyLink.MINOR_RELATIONSHIPS,
+                status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED],
+            ).update(reviewed_at=None)
     _check_group(organization=client.organization, group=group)
     email = User.objects.normalize_email(email)
     _check_email_free(email=email, user=client.user)
@@ -178,6 +192,7 @@ def client_update(
     user.save(update_fields=["first_name", "last_name", "email"])
     if email_changed:
         _revoke_issued_links(client=client)
+        _revoke_family_invitations(user=user)
     return client_group_set(actor=actor, client=client, group=group)
 
 
@@ -779,12 +794,18 @@ def _family_link_status_set(
     """Change a locked link's status, with its audit entry; a withdrawal ends the person's
     sessions and revokes their open invitation."""
     old = link.status
+    old_because = link.suspended_because
     link.status = status
     link.suspended_because = because if status == FamilyLink.Status.SUSPENDED else ""
     link.status_changed_at = timezone.now()
     fields = ["status", "suspended_because", "status_changed_at"]
-    if status != FamilyLink.Status.SUSPENDED and old == FamilyLink.Status.SUSPENDED:
-        # A provider's decision after the handover at adulthood is the review.
+    if (
+        status != FamilyLink.Status.SUSPENDED
+        and old == FamilyLink.Status.SUSPENDED
+        and old_because == FamilyLink.SuspendedBecause.ADULT
+    ):
+        # A provider's decision after the handover at adulthood is the review (not one after
+        # an archive, which says nothing about the client's age).
         link.reviewed_at = link.reviewed_at or timezone.now()
         fields.append("reviewed_at")
     link.save(update_fields=fields)

@@ -46,6 +46,29 @@ def test_admin_archive_action_archives_and_audits(superuser, client_record):
     assert AuditEntry.objects.get().actor == superuser
 
 
+@pytest.mark.parametrize("action", ["archive_clients", "restore_clients"])
+def test_staff_who_may_only_view_clients_cannot_archive_or_restore_them(
+    organization, client_record, action
+):
+    from django.contrib.auth.models import Permission
+
+    from clients import services
+
+    staff = UserFactory(is_staff=True)
+    MembershipFactory(organization=organization, user=staff)
+    staff.user_permissions.set(Permission.objects.filter(codename="view_client"))
+    if action == "restore_clients":
+        services.client_archive(actor=staff, client=client_record)
+    client_record.refresh_from_db()
+    before = client_record.is_archived
+    http = signed_in(staff)
+    changelist = reverse("admin:clients_client_changelist")
+    assert http.get(changelist).status_code == 200
+    http.post(changelist, {"action": action, "_selected_action": [client_record.pk]})
+    client_record.refresh_from_db()
+    assert client_record.is_archived == before
+
+
 def test_admin_lists_groups_with_their_members(superuser, group, organization):
     member = ClientFactory(organization=organization, group=group)
     body = (

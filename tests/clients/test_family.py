@@ -457,6 +457,48 @@ def test_the_provider_reviews_and_a_resumed_parent_is_not_handed_over_again(
     assert http.get(reverse("portal:home")).status_code == 200
 
 
+def test_a_parent_resumed_after_an_archive_is_still_handed_over_at_adulthood(
+    teen_link, provider_http, provider, monkeypatch
+):
+    # Archived and restored while 17: resuming the parent is no decision about adulthood.
+    at(monkeypatch, dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc))
+    services.client_archive(actor=provider, client=teen_link.client)
+    services.client_restore(actor=provider, client=teen_link.client)
+    assert change(provider_http, teen_link, "resume").status_code == 302
+    teen_link.refresh_from_db()
+    assert teen_link.status == "active"
+    at(monkeypatch, dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.timezone.utc))
+    http = signed_in(teen_link.user)
+    http.get(reverse("accounts:family"))
+    assert http.get(reverse("portal:home")).url.startswith(reverse("accounts:login"))
+    teen_link.refresh_from_db()
+    assert (teen_link.status, teen_link.suspended_because) == ("suspended", "adult")
+
+
+def test_a_date_of_birth_corrected_to_a_minors_brings_the_handover_back(
+    organization, provider_http, monkeypatch
+):
+    # Entered as an adult, so the parent is added knowingly for an adult; then the date of
+    # birth is corrected: the client is 17, and the handover at 18 must still happen.
+    client = ClientFactory(organization=organization, date_of_birth=dt.date(1990, 1, 1))
+    assert add_family(provider_http, client).status_code == 302
+    link = FamilyLink.objects.get(client=client)
+    assert link.reviewed_at is not None
+    data = {
+        "first_name": client.user.first_name,
+        "last_name": client.user.last_name,
+        "email": client.email,
+        "date_of_birth": "2009-06-15",
+    }
+    assert provider_http.post(reverse("clients:edit", args=[client.pk]), data).status_code == 302
+    client.refresh_from_db()
+    assert client.date_of_birth == dt.date(2009, 6, 15)
+    at(monkeypatch, dt.datetime(2027, 7, 1, 12, 0, tzinfo=dt.timezone.utc))
+    assert services.family_links_hand_over() == 1
+    link.refresh_from_db()
+    assert (link.status, link.suspended_because) == ("suspended", "adult")
+
+
 def test_a_provider_can_keep_it_suspended(teen_link, provider_http, monkeypatch):
     at(monkeypatch, dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.timezone.utc))
     services.family_links_hand_over()
@@ -531,6 +573,25 @@ def test_staff_see_and_pause_only_their_practices_family_links(
     assert AuditEntry.objects.filter(action=AuditEntry.Action.FAMILY_ACCESS_CHANGED).count() == 1
 
 
+@pytest.mark.parametrize("action", ["pause_links", "resume_links", "remove_links"])
+def test_staff_who_may_only_view_family_links_cannot_change_them(link, organization, action):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    MembershipFactory(organization=organization, user=staff)
+    staff.user_permissions.set(Permission.objects.filter(codename="view_familylink"))
+    if action == "resume_links":
+        services.family_link_change(actor=staff, link=link, action="pause")
+    link.refresh_from_db()
+    before = link.status
+    http = signed_in(staff)
+    changelist = reverse("admin:clients_familylink_changelist")
+    assert link.user.email in http.get(changelist).content.decode()
+    http.post(changelist, {"action": action, "_selected_action": [link.pk]})
+    link.refresh_from_db()
+    assert link.status == before
+
+
 def test_a_provider_opening_the_chooser_goes_to_their_own_app(provider_http):
     assert provider_http.get(reverse("accounts:family")).url == reverse("clients:list")
 
@@ -572,6 +633,53 @@ def test_an_email_change_in_the_admin_revokes_a_family_members_invitation(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.get(path).status_code == 410
+
+
+@pytest.mark.parametrize("where", ["app", "admin"])
+def test_fixing_the_email_of_a_client_who_is_also_a_parent_revokes_their_family_invitation(
+    provider_http,
+    organization,
+    client_record,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    client,
+    where,
+):
+    # A client who never set a password is added as a sibling's parent: the family email
+    # carries a link to set the account's password. The provider then fixes their address.
+    parent_client = ClientFactory(organization=organization)
+    person = parent_client.user
+    person.set_unusable_password()
+    person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_family(provider_http, client_record, email=person.email)
+    path = invitation_path(mailoutbox[-1])
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": "fixed-address@example.test",
+    }
+    if where == "app":
+        response = provider_http.post(reverse("clients:edit", args=[parent_client.pk]), data)
+    else:
+        root = signed_in(UserFactory(is_staff=True, is_superuser=True))
+        data.update(
+            {
+                "is_active": "on",
+                "last_login_0": "",
+                "last_login_1": "",
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "10:00:00",
+            }
+        )
+        response = root.post(reverse("admin:clients_user_change", args=[person.pk]), data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.email == "fixed-address@example.test"
+    response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 410
+    person.refresh_from_db()
+    assert not person.has_usable_password()
 
 
 @pytest.mark.parametrize(("value", "status"), [("17", 302), ("15", 400), ("22", 400), ("x", 400)])
