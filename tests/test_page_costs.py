@@ -28,9 +28,9 @@ SECTION_PAGE_QUERIES = {
 }
 # The provider's Client Portal Settings page for a client without history yet (as the
 # benchmark's): the membership with its practice, the client with their settings and access
-# status, the client's family members, the history's row count (no page of rows to read when
-# it is 0).
-SETTINGS_PAGE_QUERIES = SIGNED_IN + 4
+# status, the client's family members, the practice's presets (the Apply a preset control), the
+# history's row count (no page of rows to read when it is 0).
+SETTINGS_PAGE_QUERIES = SIGNED_IN + 5
 
 
 @pytest.fixture
