@@ -29,7 +29,6 @@ from portal_settings.models import Level, Preset
 from portal_settings.reasons import reason_context
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
-from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
     SettingsValueError,
     StaleSettingsError,
@@ -144,16 +143,24 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
 
 
 def _family_tabs(client) -> list:
-    """The client's family members, one settings tab each (removed ones have none)."""
+    """The client's family members, one settings tab each (removed ones have none), in the
+    model's order. Ordered by name here: the model's ordering starts with the client, which
+    joins the clients and their users again only to sort one client's links."""
     return list(
-        client.family_links.exclude(status=FamilyLink.Status.REMOVED).select_related("user")
+        client.family_links.exclude(status=FamilyLink.Status.REMOVED)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
     )
 
 
 @provider_required
 @require_http_methods(["GET", "POST"])
 def client_settings(request, pk):
-    client = client_with_settings_get(organization=request.organization, pk=pk)
+    # Its levels of settings only: this page does not show the access status that
+    # client_with_settings_get adds for the profile header (a subquery and a CASE a request).
+    client = scoped_get_or_404(
+        with_settings(Level.CLIENT), organization=request.organization, pk=pk
+    )
     context = {"client": client, "family_tabs": _family_tabs(client)}
     return _settings_page(
         request, target=Target(Level.CLIENT, client), can_edit=True, context=context
@@ -376,7 +383,9 @@ def _apply_preset(request, *, target: Target, back: str):
 @provider_required
 @require_POST
 def client_preset_apply(request, pk):
-    client = client_with_settings_get(organization=request.organization, pk=pk)
+    client = scoped_get_or_404(
+        with_settings(Level.CLIENT), organization=request.organization, pk=pk
+    )
     return _apply_preset(
         request,
         target=Target(Level.CLIENT, client),

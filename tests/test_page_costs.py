@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from portal_settings.sections import SECTIONS
+from tests.factories import FamilyLinkFactory, UserFactory
 from tests.helpers import signed_in
 from tests.world import make_world
 
@@ -27,8 +28,8 @@ SECTION_PAGE_QUERIES = {
     "packages": PORTAL + 3,  # the sessions credited, the packages on sale, the purchases
 }
 # The provider's Client Portal Settings page for a client without history yet (as the
-# benchmark's): the membership with its practice, the client with their settings and access
-# status, the client's family members, the practice's presets (the Apply a preset control), the
+# benchmark's): the membership with its practice, the client with their settings, the
+# client's family members, the practice's presets (the Apply a preset control), the
 # history's row count (no page of rows to read when it is 0).
 SETTINGS_PAGE_QUERIES = SIGNED_IN + 5
 
@@ -59,3 +60,48 @@ def test_the_settings_page_costs_its_pinned_queries(world, django_assert_num_que
         response = http.get(url)
     assert response.status_code == 200
     assert "Client Portal Settings" in response.content.decode()
+
+
+def _statements(http, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert http.get(url).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_settings_page_reads_no_more_than_it_shows(world):
+    """The shape of the settings page's reads, measured in benchmarks/README.md: the provider's
+    membership without the model's ordering (which joined the users table), the client without
+    the access status the page does not show (an invitations subquery), the family tabs sorted
+    by name without joining the clients again."""
+    from clients.models import FamilyLink
+
+    FamilyLinkFactory(client=world["client"], organization=world["client"].organization)
+    http = signed_in(world["provider"])
+    url = reverse("portal_settings:client", args=[world["client"].pk])
+    http.get(url)
+    statements = _statements(http, url)
+    membership = next(sql for sql in statements if 'FROM "clients_membership"' in sql)
+    assert "ORDER BY" not in membership and '"clients_user"' not in membership
+    client = next(sql for sql in statements if 'FROM "clients_client"' in sql)
+    assert "clients_invitation" not in client
+    family = next(sql for sql in statements if f'FROM "{FamilyLink._meta.db_table}"' in sql)
+    assert 'JOIN "clients_client"' not in family
+
+
+def test_family_tabs_follow_the_members_names(world):
+    """The tabs keep the model's order (by name) though the page sorts them itself."""
+    client = world["client"]
+    organization = client.organization
+    for first, last in (("Zoe", "Young"), ("Adam", "Abbott"), ("Mia", "Moss")):
+        FamilyLinkFactory(
+            client=client,
+            organization=organization,
+            user=UserFactory(first_name=first, last_name=last),
+        )
+    http = signed_in(world["provider"])
+    page = http.get(reverse("portal_settings:client", args=[client.pk])).content.decode()
+    tabs = page[page.index('aria-label="Whose settings"') :]
+    assert tabs.index("Adam Abbott") < tabs.index("Mia Moss") < tabs.index("Zoe Young")

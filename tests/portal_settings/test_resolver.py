@@ -200,3 +200,18 @@ def _user(n):
     from clients.models import User
 
     return User.objects.create(email=f"bulk{n}@example.test", first_name="Bulk")
+
+
+@pytest.mark.django_db
+def test_clients_with_settings_reads_fresh_rows_every_time():
+    """Its query is built once per process (benchmarks/README.md), but no row is kept: a change
+    made after one read is in the next, even when the first read iterated the queryset."""
+    client = ClientFactory()
+    first = list(clients_with_settings().filter(pk=client.pk))
+    assert first[0].own_values is None
+    PortalSettings.objects.create(client=client, values={"billing": "off"})
+    again = list(clients_with_settings().filter(pk=client.pk))
+    assert again[0].own_values == {"billing": "off"}
+    everyone = clients_with_settings()
+    list(everyone)  # evaluating one caller's queryset fills no one else's
+    assert clients_with_settings() is not everyone
