@@ -10,8 +10,8 @@ from django.utils import timezone
 from portal.billing.services import Line, invoice_create
 from portal.intake.models import FormAssignment
 from portal.intake.services import form_assign, intake_form_create, question_add
-from portal.programs.models import ModuleCompletion
-from portal.programs.services import module_add
+from portal.programs.models import Enrollment, ModuleCompletion
+from portal.programs.services import enroll, module_add, program_create
 from portal_settings.models import PortalSettings
 from tests.factories import ClientFactory
 from tests.helpers import signed_in
@@ -100,6 +100,22 @@ def test_a_completed_module_moves_the_client_to_the_next(world):
     assert reverse("portal:programs-module", args=[world["enrollment"].pk, second.pk]) in body
     ModuleCompletion.objects.create(enrollment=world["enrollment"], module=second)
     assert "No module waiting for you." in home(world).content.decode()
+
+
+def test_the_program_card_skips_a_newer_program_already_complete(world, provider, organization):
+    """The card shows the newest enrollment with a module left, not merely the newest."""
+    done = program_create(actor=provider, organization=organization, title="Finished program")
+    only = module_add(program=done, title="Only week", content="Done.")
+    newer = enroll(actor=provider, program=done, client=world["client"])
+    Enrollment.objects.filter(pk=newer.pk).update(
+        enrolled_at=world["enrollment"].enrolled_at + datetime.timedelta(days=1)
+    )
+    ModuleCompletion.objects.create(enrollment=newer, module=only)
+    body = home(world).content.decode()
+    assert "Finished program" not in body
+    assert (
+        reverse("portal:programs-module", args=[world["enrollment"].pk, world["module"].pk]) in body
+    )
 
 
 def test_forms_list_three_and_count_the_rest(world, provider, organization):
