@@ -105,3 +105,18 @@ def test_family_tabs_follow_the_members_names(world):
     page = http.get(reverse("portal_settings:client", args=[client.pk])).content.decode()
     tabs = page[page.index('aria-label="Whose settings"') :]
     assert tabs.index("Adam Abbott") < tabs.index("Mia Moss") < tabs.index("Zoe Young")
+
+
+def test_templates_are_parsed_once_per_process():
+    """Pages are rendered from templates compiled once per process (Django's cached loader,
+    under template_partials' loader): a TEMPLATES "loaders" option without it would parse
+    every template on every request."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    def cached(loader) -> bool:
+        return isinstance(loader, CachedLoader) or any(
+            cached(inner) for inner in getattr(loader, "loaders", ())
+        )
+
+    assert all(cached(loader) for loader in engines["django"].engine.template_loaders)
