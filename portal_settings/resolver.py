@@ -210,17 +210,15 @@ def _client_levels(*, values_only: bool = False) -> dict:
 def clients_with_settings() -> QuerySet:
     """Clients with their user, practice and group, and every level's explicit values and
     versions: one query. A fresh QuerySet each call (a clone of the definition below)."""
-    return _clients_with_settings().all()
+    return _CLIENTS_WITH_SETTINGS.all()
 
 
-@cache
-def _clients_with_settings() -> QuerySet:
-    """The query of clients_with_settings, built once per process and never evaluated (as
-    _clients_for_users below): building its subqueries cost about as much CPU as compiling
-    and running the query (benchmarks/README.md)."""
-    return Client.objects.select_related("user", "organization", "group").annotate(
-        **_client_levels()
-    )
+# The query of clients_with_settings, built once per process and never evaluated, as a generic
+# view's class-level `queryset` is: building its subqueries cost about as much CPU as compiling
+# and running the query (benchmarks/README.md).
+_CLIENTS_WITH_SETTINGS = Client.objects.select_related("user", "organization", "group").annotate(
+    **_client_levels()
+)
 
 
 def groups_with_settings(*, column: str = "values") -> QuerySet:

@@ -16,17 +16,18 @@ def home_summary(client) -> Enrollment | None:
     with a module left is picked here: filtering on the annotation in SQL repeated its nested
     subqueries in the WHERE clause, a third of this card's CPU to compile (benchmarks/README.md).
     """
-    for enrollment in _enrollments_with_next_module().filter(client=client):
+    for enrollment in _unfinished_enrollments().filter(client=client):
         if enrollment.next_module_id is not None:
             return enrollment
     return None
 
 
 @cache
-def _enrollments_with_next_module() -> QuerySet:
-    """Enrollments with their next module (None when complete), most recent first: a query
-    definition built once per process and never evaluated (home_summary clones it), because
-    building its nested subqueries cost more than running them (benchmarks/README.md)."""
+def _unfinished_enrollments() -> QuerySet:
+    """Enrollments with their next module (None for a finished one: home_summary skips it),
+    most recent first: a query definition built once per process and never evaluated
+    (home_summary clones it), because building its nested subqueries cost more than running
+    them (benchmarks/README.md)."""
     not_done = (
         ProgramModule.objects.filter(program=OuterRef("program"))
         .exclude(
