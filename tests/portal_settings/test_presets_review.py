@@ -1,0 +1,56 @@
+"""A preset changed after the provider saw what it sets: nothing they did not see is applied."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
+from portal_settings.services import preset_save
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("clients:bulk")
+MINOR = {"billing": "off", "packages": "off", "appointments": "view"}
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def own(client) -> dict:
+    row = PortalSettings.objects.filter(client=client).first()
+    return row.values if row else {}
+
+
+@pytest.fixture
+def minor(practice_admin, organization):
+    return preset_save(actor=practice_admin, organization=organization, name="Minor", values=MINOR)
+
+
+def test_a_preset_edited_between_review_and_confirm_changes_nobody(
+    provider_http, practice_admin, organization, minor
+):
+    clients = [ClientFactory(organization=organization) for _ in range(2)]
+    data = {"client": [c.pk for c in clients], "action": "preset", "preset": minor.pk}
+    review = provider_http.post(URL, data)
+    assert "Schedule appointments: Full → View only for 2 clients" in text(review)
+    # An admin edits the preset while the provider reads the review.
+    preset_save(
+        actor=practice_admin,
+        organization=organization,
+        name="Minor",
+        values={"billing": "off", "appointments": "off", "packages": "off"},
+        preset=minor,
+    )
+    response = provider_http.post(
+        URL, {**data, "confirm": "1", "fingerprint": review.context["fingerprint"]}
+    )
+    assert response.status_code == 409
+    page = text(response)
+    assert "the preset or the clients matching this search changed" in page
+    assert "Schedule appointments: Full → Off for 2 clients" in page  # what it sets now
+    assert [own(c) for c in clients] == [{}, {}]
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SETTING_CHANGED).exists()
