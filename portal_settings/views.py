@@ -119,8 +119,11 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     ).get_page(request.GET.get("history"))
     context.update(
         {
+            # Presets set what clients may use; the apply URLs write the clients' column.
             "presets": (
-                list(Preset.objects.filter(organization=target.organization)) if can_edit else []
+                list(Preset.objects.filter(organization=target.organization))
+                if can_edit and not target.for_family
+                else []
             ),
             "apply_preset_url": _apply_preset_url(target),
             **reason_context(),
