@@ -286,7 +286,7 @@ def _bulk_done_message(result, group) -> str:
     if result.action == BulkAction.MOVE:
         where = group.name if group else "no group"
         done = f"{clients} moved to {where}."
-        rest = "already in that group" if group else "already in no group"
+        rest = "were already in that group" if group else "were already in no group"
     elif result.action == BulkAction.LOGIN_OFF:
         done = f"Portal login turned off for {clients}; they were signed out and cannot sign in."
         rest = "already had their portal login off"
@@ -295,7 +295,7 @@ def _bulk_done_message(result, group) -> str:
         rest = "already had their portal login on"
     else:
         done = f"{clients} archived. Their portal access ended; their records are kept."
-        rest = "already archived"
+        rest = "were already archived"
     if result.unchanged:
         done += f" {result.unchanged} of the selected {rest}, so were left as they were."
     return done
