@@ -31,6 +31,7 @@ from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
+    ReasonRequired,
     SettingsValueError,
     StaleSettingsError,
     portal_preview_start,
@@ -44,14 +45,18 @@ HISTORY_PER_PAGE = 20
 REPORT_PER_PAGE = 50
 
 
-def _rows(target: Target):
+def _rows(target: Target, kept=None):
     """One row per section: its effective value and source, and its choices (the inherited
-    value first, then the levels the section offers), the stored one selected."""
+    value first, then the levels the section offers), the stored one selected, or the one the
+    provider chose in `kept` (a SAVE refused for want of a reason, shown again)."""
     inherited = target.inherited()
     own = target.own_values()
+    chosen = kept.changes if kept is not None else {}
     rows = []
     for key, resolution in target.effective().items():
         selected = own.get(key, INHERIT)
+        if key in chosen:
+            selected = INHERIT if chosen[key] is None else chosen[key].value
         choices = [(INHERIT, inherited[key].inherited_choice)]
         choices += [(level.value, level.label) for level in resolution.section.levels]
         rows.append(
@@ -73,6 +78,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     status = 200
     changes = None
     error = None
+    kept = None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Only a practice admin can change the practice defaults.")
@@ -87,6 +93,9 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 reason=submission.reason,
                 reason_other=submission.reason_other,
             )
+        except ReasonRequired as exc:
+            # Shown again with the provider's choices, so a reason and SAVE saves them.
+            error, status, kept = f"{exc} Nothing was saved.", 400, submission
         except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
         except StaleSettingsError:
@@ -130,7 +139,8 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             "target": target,
             "level": target.level,
             "for_family": target.for_family,
-            "rows": _rows(target),
+            "rows": _rows(target, kept),
+            "note": kept.note if kept is not None else "",
             "version": target.version_token(),
             "can_edit": can_edit,
             "error": error,
