@@ -150,10 +150,12 @@ def _bulk_settings_view(changes_from):
         by_section = {}
         for applied in plan.values():
             for change in applied:
-                by_section.setdefault(change.section.key, {}).setdefault(
-                    (change.before.label, change.access.label), 0
-                )
-                by_section[change.section.key][(change.before.label, change.access.label)] += 1
+                # In the SAVE confirmation's words: "Full → inherited again (Full)".
+                after = change.access.label
+                if change.follows_default:
+                    after = f"inherited again ({after})"
+                tally = by_section.setdefault(change.section.key, {})
+                tally[(change.before.label, after)] = tally.get((change.before.label, after), 0) + 1
         summary = [
             (BY_KEY[key].label, [(before, after, n) for (before, after), n in counts.items()])
             for key, counts in sorted(by_section.items(), key=lambda i: list(BY_KEY).index(i[0]))
