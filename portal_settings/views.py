@@ -357,6 +357,14 @@ def _apply_preset(request, *, target: Target, back: str):
         messages.error(request, "Choose a preset to apply. Nothing was changed.")
         return redirect(back)
     preset = scoped_get_or_404(Preset, organization=request.organization, pk=preset_id)
+    shown_levels = request.POST.get(f"levels-{preset.pk}")
+    if shown_levels is not None and shown_levels != preset.levels_token():
+        messages.error(
+            request,
+            f"The preset {preset.name} was changed since you opened this page, so it was not "
+            f"applied. It now sets {preset.summary()}; apply it again if that is what you want.",
+        )
+        return redirect(back)
     try:
         changes = preset_apply(
             actor=request.user,

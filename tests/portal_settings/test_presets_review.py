@@ -54,3 +54,36 @@ def test_a_preset_edited_between_review_and_confirm_changes_nobody(
     assert "Schedule appointments: Full → Off for 2 clients" in page  # what it sets now
     assert [own(c) for c in clients] == [{}, {}]
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.SETTING_CHANGED).exists()
+
+
+def test_a_preset_edited_after_the_settings_page_was_shown_is_not_applied(
+    provider_http, practice_admin, organization, client_record, minor
+):
+    from portal_settings.targets import Target
+
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    page = provider_http.get(url)
+    shown = page.context["version"]
+    levels = html.unescape(page.content.decode()).split(f'name="levels-{minor.pk}" value="')[1]
+    levels = levels.split('"')[0]
+    preset_save(
+        actor=practice_admin,
+        organization=organization,
+        name="Minor",
+        values={"billing": "off", "appointments": "off", "packages": "off"},
+        preset=minor,
+    )
+    response = provider_http.post(
+        reverse("portal_settings:client-preset", args=[client_record.pk]),
+        {"preset": minor.pk, "version": shown, f"levels-{minor.pk}": levels},
+    )
+    assert "was changed since you opened this page" in text(provider_http.get(response.url))
+    assert Target.of(client_record).reload().own_values() == {}
+    # What the page shows now applies.
+    page = provider_http.get(url)
+    levels = html.unescape(page.content.decode()).split(f'name="levels-{minor.pk}" value="')[1]
+    provider_http.post(
+        reverse("portal_settings:client-preset", args=[client_record.pk]),
+        {"preset": minor.pk, "version": shown, f"levels-{minor.pk}": levels.split('"')[0]},
+    )
+    assert Target.of(client_record).reload().own_values()["appointments"] == "off"
