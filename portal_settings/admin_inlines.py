@@ -2,12 +2,15 @@
 
 The inline saves through portal_settings_update, so the admin follows the same rules as the
 provider app: only real changes, a value equal to the inherited one removes the override,
-stale forms are refused, and every change is in the audit trail.
+stale forms and impossible levels are refused in the settings pages' words, and every change
+is in the audit trail. A refused settings block refuses the whole admin form: the group or
+practice is not saved half.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from clients.models import Organization
 from portal_settings.confirmations import describe
@@ -17,34 +20,57 @@ from portal_settings.reasons import OTHER_MAX_LENGTH, HidingReason
 from portal_settings.resolver import BUILT_IN_SOURCE, PRACTICE_SOURCE
 from portal_settings.sections import SECTIONS
 from portal_settings.services import (
+    STALE_WORDS,
     SettingsValueError,
     StaleSettingsError,
     portal_settings_update,
+    portal_settings_update_check,
+    validate_changes,
 )
 from portal_settings.targets import Target
+
+STALE_ADMIN = (
+    f"{STALE_WORDS} Reload the page to see the current settings and make your change again."
+)
+
+
+def refusal_words(refused: Exception) -> str:
+    """A refused settings block in the settings pages' words."""
+    if isinstance(refused, StaleSettingsError):
+        return STALE_ADMIN
+    return f"{refused} Nothing was saved."
+
+
+class SettingsRefused(Exception):
+    """The settings service refused the inline at save time (someone else saved in between):
+    raised out of the admin's transaction, so nothing of the form is saved."""
+
+
+class SectionLevelField(forms.ChoiceField):
+    """A section's select. Whether a posted level is one the section offers is the settings
+    service's rule (SettingsValueError, in the product's words), checked in the form's clean,
+    not Django's "Select a valid choice"."""
+
+    def valid_value(self, value):
+        return True
 
 
 def _level_choices(section) -> list[tuple[str, str]]:
     return [(level.value, level.label) for level in section.levels]
 
 
-def _section_field(section) -> forms.ChoiceField:
-    return forms.ChoiceField(
+def _section_field(section) -> SectionLevelField:
+    return SectionLevelField(
         label=section.label,
         choices=[("", "Inherited"), *_level_choices(section)],
         required=False,
     )
 
 
-class PortalSettingsInlineForm(forms.ModelForm):
+class _SettingsInlineForm(forms.ModelForm):
     """One select per section: Inherited or one of the levels the section offers, saying what
-    it inherits and shows now.
+    it inherits and shows now. The selects are added by PortalSettingsInlineForm below."""
 
-    The nine fields are declared on the class (not only added in __init__), because the admin
-    renders the fields its fieldsets name, and those come from the form class.
-    """
-
-    locals().update({section.field_name: _section_field(section) for section in SECTIONS})
     shown_version = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(max_length=500, required=False, help_text="Kept in the audit trail.")
     reason = forms.ChoiceField(
@@ -62,15 +88,16 @@ class PortalSettingsInlineForm(forms.ModelForm):
 
     def __init__(self, *args, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
-        values = self.instance.values if self.instance.pk else {}
-        target = Target.of(parent).reload() if parent is not None and parent.pk else None
-        if target is not None:
-            self.fields["shown_version"].initial = target.version_token()
-            inherited, effective = target.inherited(), target.effective()
+        # The settings as they are now (on a POST too), whatever row the formset loaded.
+        self.target = Target.of(parent).reload() if parent is not None and parent.pk else None
+        values = self.target.own_values() if self.target is not None else {}
+        if self.target is not None:
+            self.fields["shown_version"].initial = self.target.version_token()
+            inherited, effective = self.target.inherited(), self.target.effective()
         for section in SECTIONS:
             field = self.fields[section.field_name]
             field.initial = values.get(section.key, "")
-            if target is not None:
+            if self.target is not None:
                 inherit = inherited[section.key].inherited_choice
                 field.help_text = f"Now: {effective[section.key].label}"
             elif isinstance(parent, Organization):
@@ -81,9 +108,46 @@ class PortalSettingsInlineForm(forms.ModelForm):
             field.choices = [("", inherit), *_level_choices(section)]
 
     def changes(self) -> dict:
-        values = self.instance.values if self.instance.pk else {}
+        """The sections whose posted choice differs from the settings now."""
+        values = self.target.own_values() if self.target is not None else {}
         chosen = {s.key: self.cleaned_data.get(s.field_name) or None for s in SECTIONS}
         return {key: value for key, value in chosen.items() if values.get(key) != value}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        changes = self.changes()
+        if not changes:
+            return cleaned_data
+        try:
+            if self.target is None:
+                # A group or practice being added: nothing to be stale against yet.
+                validate_changes(changes)
+            else:
+                portal_settings_update_check(
+                    target=self.target,
+                    changes=changes,
+                    shown_version=cleaned_data.get("shown_version") or "",
+                    reason=cleaned_data.get("reason") or "",
+                    reason_other=cleaned_data.get("reason_other") or "",
+                )
+        except (SettingsValueError, StaleSettingsError) as refused:
+            raise ValidationError(refusal_words(refused)) from refused
+        return cleaned_data
+
+    def validate_unique(self):
+        # The service writes the row and refuses a second one as stale: a form opened before
+        # someone else's first SAVE of these settings is stale, not a duplicate.
+        pass
+
+
+# Declared on the class (not only added in __init__), because the admin renders the fields its
+# fieldsets name, and those come from the form class. Section keys make the field names
+# ("section-billing"), so the class is built from the registry rather than written out.
+PortalSettingsInlineForm = type(
+    "PortalSettingsInlineForm",
+    (_SettingsInlineForm,),
+    {"__module__": __name__, **{s.field_name: _section_field(s) for s in SECTIONS}},
+)
 
 
 class PortalSettingsFormSet(forms.BaseInlineFormSet):
@@ -104,6 +168,14 @@ class PortalSettingsInline(admin.StackedInline):
 
 class SettingsInlineSaveMixin:
     """Save the settings inline through the service instead of writing the row directly."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SettingsRefused as refused:
+            # Raised inside the admin's transaction, which is rolled back: nothing was saved.
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not PortalSettings:
@@ -132,17 +204,7 @@ class SettingsInlineSaveMixin:
                     reason=settings_form.cleaned_data.get("reason") or "",
                     reason_other=settings_form.cleaned_data.get("reason_other") or "",
                 )
-            except SettingsValueError as refused:
-                transaction.set_rollback(True)
-                messages.error(request, f"{refused} Nothing was saved.")
-                return
-            except StaleSettingsError:
-                transaction.set_rollback(True)
-                messages.error(
-                    request,
-                    "The portal settings were changed by someone else while you edited them; "
-                    "nothing was saved. Reload the page and make your change again.",
-                )
-                return
+            except (SettingsValueError, StaleSettingsError) as refused:
+                raise SettingsRefused(refusal_words(refused)) from refused
             if applied:
                 messages.success(request, describe(applied, target=Target.of(form.instance)))

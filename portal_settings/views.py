@@ -31,6 +31,7 @@ from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
+    STALE_WORDS,
     SettingsValueError,
     StaleSettingsError,
     portal_preview_start,
@@ -91,8 +92,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             error, status = f"{exc} Nothing was saved.", 400
         except StaleSettingsError:
             error = (
-                "These settings were changed by someone else since you opened this page, so "
-                "nothing was saved. The page now shows the current settings; make your change "
+                f"{STALE_WORDS} The page now shows the current settings; make your change "
                 "again and click SAVE."
             )
             status = 409
