@@ -1,4 +1,5 @@
-"""The portal settings inline of the Django admin, on groups and practices.
+"""The portal settings inline of the Django admin, on groups and practices: the clients'
+column and the family members' column, each a select per section.
 
 The inline saves through portal_settings_update, so the admin follows the same rules as the
 provider app: only real changes, a value equal to the inherited one removes the override,
@@ -17,7 +18,7 @@ from portal_settings.confirmations import describe
 from portal_settings.levels import BUILT_IN_ACCESS
 from portal_settings.models import PortalSettings
 from portal_settings.reasons import OTHER_MAX_LENGTH, HidingReason
-from portal_settings.resolver import BUILT_IN_SOURCE, PRACTICE_SOURCE
+from portal_settings.resolver import BUILT_IN_SOURCE, FAMILY_BUILT_IN, PRACTICE_SOURCE
 from portal_settings.sections import SECTIONS
 from portal_settings.services import (
     STALE_WORDS,
@@ -27,7 +28,7 @@ from portal_settings.services import (
     portal_settings_update_check,
     validate_changes,
 )
-from portal_settings.targets import Target
+from portal_settings.targets import AUDIENCES, CLIENTS, FAMILY, Target
 
 STALE_ADMIN = (
     f"{STALE_WORDS} Reload the page to see the current settings and make your change again."
@@ -59,6 +60,11 @@ def _level_choices(section) -> list[tuple[str, str]]:
     return [(level.value, level.label) for level in section.levels]
 
 
+def field_name(section, audience: str) -> str:
+    """ "section-billing" for the clients' column, "family-section-billing" for the family's."""
+    return section.field_name if audience == CLIENTS else f"family-{section.field_name}"
+
+
 def _section_field(section) -> SectionLevelField:
     return SectionLevelField(
         label=section.label,
@@ -68,8 +74,9 @@ def _section_field(section) -> SectionLevelField:
 
 
 class _SettingsInlineForm(forms.ModelForm):
-    """One select per section: Inherited or one of the levels the section offers, saying what
-    it inherits and shows now. The selects are added by PortalSettingsInlineForm below."""
+    """One select per section and audience: Inherited or one of the levels the section offers,
+    saying what it inherits and shows now. The selects are added by PortalSettingsInlineForm
+    below."""
 
     shown_version = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(max_length=500, required=False, help_text="Kept in the audit trail.")
@@ -88,50 +95,64 @@ class _SettingsInlineForm(forms.ModelForm):
 
     def __init__(self, *args, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The settings as they are now (on a POST too), whatever row the formset loaded.
-        self.target = Target.of(parent).reload() if parent is not None and parent.pk else None
-        values = self.target.own_values() if self.target is not None else {}
-        if self.target is not None:
-            self.fields["shown_version"].initial = self.target.version_token()
-            inherited, effective = self.target.inherited(), self.target.effective()
+        # The settings as they are now (on a POST too), whatever row the formset loaded; one
+        # version covers both columns (they are one row).
+        self.targets = {}
+        if parent is not None and parent.pk:
+            self.targets = {
+                audience: Target.of(parent, audience).reload() for audience in AUDIENCES
+            }
+            self.fields["shown_version"].initial = self.targets[CLIENTS].version_token()
+        for audience in AUDIENCES:
+            self._label_fields(parent, audience)
+
+    def _label_fields(self, parent, audience: str) -> None:
+        target = self.targets.get(audience)
+        values = target.own_values() if target is not None else {}
+        if target is not None:
+            inherited, effective = target.inherited(), target.effective()
+        builtin = FAMILY_BUILT_IN if audience == FAMILY else {}
         for section in SECTIONS:
-            field = self.fields[section.field_name]
+            field = self.fields[field_name(section, audience)]
             field.initial = values.get(section.key, "")
-            if self.target is not None:
+            if target is not None:
                 inherit = inherited[section.key].inherited_choice
                 field.help_text = f"Now: {effective[section.key].label}"
             elif isinstance(parent, Organization):
                 where = BUILT_IN_SOURCE.removeprefix("Inherited ")
-                inherit = f"Inherited ({BUILT_IN_ACCESS.label}, {where})"
+                level = builtin.get(section.key, BUILT_IN_ACCESS).label
+                inherit = f"Inherited ({level}, {where})"
             else:
                 inherit = f"Inherited ({PRACTICE_SOURCE.removeprefix('Inherited ')})"
             field.choices = [("", inherit), *_level_choices(section)]
 
-    def changes(self) -> dict:
-        """The sections whose posted choice differs from the settings now."""
-        values = self.target.own_values() if self.target is not None else {}
-        chosen = {s.key: self.cleaned_data.get(s.field_name) or None for s in SECTIONS}
+    def changes(self, audience: str = CLIENTS) -> dict:
+        """The sections whose posted choice for `audience` differs from the settings now."""
+        target = self.targets.get(audience)
+        values = target.own_values() if target is not None else {}
+        chosen = {s.key: self.cleaned_data.get(field_name(s, audience)) or None for s in SECTIONS}
         return {key: value for key, value in chosen.items() if values.get(key) != value}
 
     def clean(self):
         cleaned_data = super().clean()
-        changes = self.changes()
-        if not changes:
-            return cleaned_data
-        try:
-            if self.target is None:
-                # A group or practice being added: nothing to be stale against yet.
-                validate_changes(changes)
-            else:
-                portal_settings_update_check(
-                    target=self.target,
-                    changes=changes,
-                    shown_version=cleaned_data.get("shown_version") or "",
-                    reason=cleaned_data.get("reason") or "",
-                    reason_other=cleaned_data.get("reason_other") or "",
-                )
-        except (SettingsValueError, StaleSettingsError) as refused:
-            raise ValidationError(refusal_words(refused)) from refused
+        for audience in AUDIENCES:
+            changes = self.changes(audience)
+            if not changes:
+                continue
+            try:
+                if audience not in self.targets:
+                    # A group or practice being added: nothing to be stale against yet.
+                    validate_changes(changes)
+                else:
+                    portal_settings_update_check(
+                        target=self.targets[audience],
+                        changes=changes,
+                        shown_version=cleaned_data.get("shown_version") or "",
+                        reason=cleaned_data.get("reason") or "",
+                        reason_other=cleaned_data.get("reason_other") or "",
+                    )
+            except (SettingsValueError, StaleSettingsError) as refused:
+                raise ValidationError(refusal_words(refused)) from refused
         return cleaned_data
 
     def validate_unique(self):
@@ -146,7 +167,14 @@ class _SettingsInlineForm(forms.ModelForm):
 PortalSettingsInlineForm = type(
     "PortalSettingsInlineForm",
     (_SettingsInlineForm,),
-    {"__module__": __name__, **{s.field_name: _section_field(s) for s in SECTIONS}},
+    {
+        "__module__": __name__,
+        **{
+            field_name(section, audience): _section_field(section)
+            for audience in AUDIENCES
+            for section in SECTIONS
+        },
+    },
 )
 
 
@@ -164,6 +192,17 @@ class PortalSettingsInline(admin.StackedInline):
     can_delete = False
     verbose_name = "Client Portal Settings"
     verbose_name_plural = "Client Portal Settings"
+    fieldsets = [
+        (None, {"fields": ["shown_version", *(field_name(s, CLIENTS) for s in SECTIONS)]}),
+        (
+            "For their family members",
+            {
+                "fields": [field_name(s, FAMILY) for s in SECTIONS],
+                "description": "What the family members of these clients inherit.",
+            },
+        ),
+        ("About this change", {"fields": ["note", "reason", "reason_other"]}),
+    ]
 
 
 class SettingsInlineSaveMixin:
@@ -183,28 +222,37 @@ class SettingsInlineSaveMixin:
         # The admin's change message reads these, which formset.save() would have set.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for settings_form in formset.forms:
-            changes = settings_form.changes() if settings_form.has_changed() else {}
-            if not changes:
+            if not settings_form.has_changed():
                 continue
-            target = Target.of(form.instance).reload()
             # On add, the group or practice was created a moment ago in this transaction, so
             # nobody else can have changed its settings: its current version is the one shown.
             shown_version = (
                 settings_form.cleaned_data.get("shown_version") or ""
                 if change
-                else target.version_token()
+                else Target.of(form.instance).reload().version_token()
             )
-            try:
-                applied = portal_settings_update(
-                    actor=request.user,
-                    target=target,
-                    changes=changes,
-                    shown_version=shown_version,
-                    note=settings_form.cleaned_data.get("note") or "",
-                    reason=settings_form.cleaned_data.get("reason") or "",
-                    reason_other=settings_form.cleaned_data.get("reason_other") or "",
-                )
-            except (SettingsValueError, StaleSettingsError) as refused:
-                raise SettingsRefused(refusal_words(refused)) from refused
-            if applied:
-                messages.success(request, describe(applied, target=Target.of(form.instance)))
+            for audience in AUDIENCES:
+                changes = settings_form.changes(audience)
+                if not changes:
+                    continue
+                target = Target.of(form.instance, audience).reload()
+                try:
+                    applied = portal_settings_update(
+                        actor=request.user,
+                        target=target,
+                        changes=changes,
+                        shown_version=shown_version,
+                        note=settings_form.cleaned_data.get("note") or "",
+                        reason=settings_form.cleaned_data.get("reason") or "",
+                        reason_other=settings_form.cleaned_data.get("reason_other") or "",
+                    )
+                except (SettingsValueError, StaleSettingsError) as refused:
+                    raise SettingsRefused(refusal_words(refused)) from refused
+                if applied:
+                    said = describe(applied, target=target)
+                    if audience == FAMILY:
+                        said = f"For their family members: {said}"
+                    messages.success(request, said)
+                    # Our own change, made under the row's lock (held to the end of the
+                    # admin's transaction): the other column's change follows it.
+                    shown_version = target.reload().version_token()

@@ -123,3 +123,69 @@ def test_settings_refused_at_save_time_undo_the_whole_admin_form(superuser, grou
     assert ClientGroup.objects.get(pk=group.pk).name == group.name
     assert PortalSettings.objects.get(group=group).values == {"billing": "off"}
     assert AuditEntry.objects.count() == 1
+
+
+def test_the_family_column_saves_through_the_service_with_its_audit_entry(superuser, group):
+    http = signed_in(superuser)
+    url = reverse("admin:clients_clientgroup_change", args=[group.pk])
+    page = http.get(url)
+    assert 'name="portal_settings-0-family-section-billing"' in page.content.decode()
+    form = _settings_formset(page).formset.forms[0]
+    assert form.fields["family-section-journal"].choices[0] == (
+        "",
+        "Inherited (Off, from practice)",
+    )
+    data = _group_post(
+        page, group, **{"section-billing": "view", "family-section-billing": "off", "note": "n"}
+    )
+    response = http.post(url, data, follow=True)
+    assert "For their family members: Saved. View and pay bills: Full → Off" in (
+        response.content.decode()
+    )
+    row = PortalSettings.objects.get(group=group)
+    assert (row.values, row.family_values) == ({"billing": "view"}, {"billing": "off"})
+    entries = AuditEntry.objects.order_by("pk")
+    assert [(e.audience, e.section, e.new_value, e.note) for e in entries] == [
+        ("", "billing", "view", "n"),
+        ("family", "billing", "off", "n"),
+    ]
+
+
+def test_a_stale_family_column_saves_nothing(superuser, group):
+    http = signed_in(superuser)
+    url = reverse("admin:clients_clientgroup_change", args=[group.pk])
+    page = http.get(url)
+    family = Target(Level.GROUP, group, "family")
+    portal_settings_update(
+        actor=superuser,
+        target=family.reload(),
+        changes={"goals": "off"},
+        shown_version=family.reload().version_token(),
+    )
+    response = http.post(url, _group_post(page, group, **{"family-section-billing": "off"}))
+    assert response.status_code == 200
+    assert STALE_WORDS in response.content.decode()
+    assert PortalSettings.objects.get(group=group).family_values == {"goals": "off"}
+    assert AuditEntry.objects.count() == 1
+
+
+def test_an_impossible_family_level_is_refused_in_the_products_words(superuser, organization):
+    http = signed_in(superuser)
+    url = reverse("admin:clients_organization_change", args=[organization.pk])
+    page = http.get(url)
+    formset = _settings_formset(page).formset
+    prefix = formset.prefix
+    main = page.context["adminform"].form
+    data = {
+        **{name: main[name].value() for name in main.fields if main[name].value() is not None},
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1",
+        f"{prefix}-0-shown_version": formset.forms[0].fields["shown_version"].initial,
+        f"{prefix}-0-family-section-care_plans": "view",
+    }
+    response = http.post(url, data)
+    assert response.status_code == 200
+    assert "“View care plans” can be Full, Off or inherited" in response.content.decode()
+    assert not PortalSettings.objects.exists()
