@@ -235,6 +235,15 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        if not change or "adult_age" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        # The age of adulthood changes through its service, which records it in the trail.
+        adult_age = obj.adult_age
+        obj.adult_age = form.initial["adult_age"]
+        super().save_model(request, obj, form, change)
+        services.practice_adult_age_set(actor=request.user, organization=obj, adult_age=adult_age)
+
 
 @admin.register(Membership)
 class MembershipAdmin(PracticeScopedMixin, admin.ModelAdmin):

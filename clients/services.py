@@ -348,6 +348,34 @@ def organization_client_emails_set(*, actor: User, organization: Organization, e
     return organization
 
 
+ADULT_AGE_REFUSED = "The age of adulthood is between {low} and {high} years."
+
+
+@transaction.atomic
+def practice_adult_age_set(*, actor: User, organization: Organization, adult_age: int):
+    """The age at which a client is an adult, when their parents' and guardians' family access
+    is handed over: every change recorded in the audit trail, whoever makes it (the practice
+    settings page, the Django admin)."""
+    low, high = ADULT_AGE
+    if type(adult_age) is not int or not low <= adult_age <= high:
+        raise ValidationError({"adult_age": ADULT_AGE_REFUSED.format(low=low, high=high)})
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    old = locked.adult_age
+    organization.adult_age = adult_age
+    if old == adult_age:
+        return organization
+    locked.adult_age = adult_age
+    locked.save(update_fields=["adult_age"])
+    audit_record(
+        actor=actor,
+        organization=locked,
+        action=AuditEntry.Action.ADULT_AGE_CHANGED,
+        old_value=str(old),
+        new_value=str(adult_age),
+    )
+    return organization
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
     """Set the invitee's password from their invitation (the client's, or a family member's);

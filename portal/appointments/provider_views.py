@@ -150,7 +150,9 @@ def practice_settings(request):
     form = PracticeForm(request.POST or None, instance=copy(request.organization))
     if request.method == "POST" and form.is_valid():
         try:
-            setup_services.practice_update(organization=request.organization, **form.cleaned_data)
+            setup_services.practice_update(
+                actor=request.user, organization=request.organization, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
