@@ -262,8 +262,8 @@ def client_archive(*, actor: User, client: Client) -> Client:
     # A link taken before archiving must not work after a restore.
     _revoke_issued_links(client=client)
     _sync_login(client)
-    # Nobody reaches an archived client's portal: every family link is suspended (a restore
-    # leaves them suspended; the provider resumes each one deliberately).
+    # Nobody reaches an archived client's portal: every family link is suspended, keeping
+    # what it was (active or paused) for a restore to give back.
     for link in client.family_links.select_for_update().filter(
         status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED]
     ):
@@ -293,6 +293,16 @@ def client_restore(*, actor: User, client: Client) -> Client:
     client.archived_at = None
     client.save(update_fields=["archived_at"])
     _sync_login(client)
+    # The family access the archive suspended comes back as it was (active or paused); a link
+    # a provider removed, or one suspended at adulthood, stays as it is. The handover at
+    # adulthood still applies at the family member's next request.
+    for link in client.family_links.select_for_update().filter(
+        status=FamilyLink.Status.SUSPENDED,
+        suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
+    ):
+        _family_link_status_set(
+            actor=actor, link=link, status=link.suspended_from or FamilyLink.Status.PAUSED
+        )
     audit_record(
         actor=actor,
         organization=client.organization,
@@ -601,6 +611,7 @@ def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
     FamilyLink.objects.filter(pk__in=link_ids).update(
         status=FamilyLink.Status.SUSPENDED,
         suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
+        suspended_from=models.F("status"),  # the value before this UPDATE: active or paused
         status_changed_at=now,
     )
     Invitation.objects.usable().filter(family_link_id__in=link_ids).update(revoked_at=now)
@@ -651,6 +662,7 @@ STATUS_WORDS = {
     FamilyLink.Status.SUSPENDED: "suspended",
     FamilyLink.Status.REMOVED: "removed",
 }
+ARCHIVED_WORDS = "suspended: client archived"
 
 
 def _family_person(*, organization: Organization, client: Client, email: str) -> User | None:
@@ -825,8 +837,12 @@ def _family_link_status_set(
     old_because = link.suspended_because
     link.status = status
     link.suspended_because = because if status == FamilyLink.Status.SUSPENDED else ""
+    if status != FamilyLink.Status.SUSPENDED:
+        link.suspended_from = ""
+    elif old != FamilyLink.Status.SUSPENDED:
+        link.suspended_from = old  # what the end of the suspension gives back
     link.status_changed_at = timezone.now()
-    fields = ["status", "suspended_because", "status_changed_at"]
+    fields = ["status", "suspended_because", "suspended_from", "status_changed_at"]
     if (
         status != FamilyLink.Status.SUSPENDED
         and old == FamilyLink.Status.SUSPENDED
@@ -846,13 +862,16 @@ def _family_link_status_set(
     if because == FamilyLink.SuspendedBecause.ADULT:
         words = f"suspended: {link.client.name} reached {link.organization.adult_age}"
     elif because == FamilyLink.SuspendedBecause.ARCHIVED:
-        words = "suspended: client archived"
+        words = ARCHIVED_WORDS
+    old_words = STATUS_WORDS[old]
+    if old == FamilyLink.Status.SUSPENDED and old_because == FamilyLink.SuspendedBecause.ARCHIVED:
+        old_words = ARCHIVED_WORDS
     audit_record(
         actor=actor,
         organization=link.organization,
         action=AuditEntry.Action.FAMILY_ACCESS_CHANGED,
         client=link.client,
-        old_value=f"{who}: {STATUS_WORDS[old]}"[:200],
+        old_value=f"{who}: {old_words}"[:200],
         new_value=f"{who}: {words}"[:200],
         note=note,
     )
