@@ -62,6 +62,7 @@ class AuditEntry(AppendOnlyModel):
         FAMILY_MEMBER_ADDED = "family_added", "Family member added"
         FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
         ADULT_AGE_CHANGED = "adult_age_changed", "Age of adulthood changed"
+        BIRTH_DATE_CHANGED = "birth_date_changed", "Client's date of birth changed"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

@@ -171,11 +171,22 @@ def client_update(
 ) -> Client:
     """Change a client's name, email, group or date of birth.
 
-    A new email revokes what was sent to the old one: open invitations and reset links.
+    A new email revokes what was sent to the old one: open invitations and reset links. A new
+    date of birth (it decides when parents' family access is handed over) is in the audit
+    trail.
     """
     if date_of_birth is not UNCHANGED and date_of_birth != client.date_of_birth:
+        old_date = client.date_of_birth
         client.date_of_birth = date_of_birth
         client.save(update_fields=["date_of_birth"])
+        audit_record(
+            actor=actor,
+            organization=client.organization,
+            action=AuditEntry.Action.BIRTH_DATE_CHANGED,
+            client=client,
+            old_value=old_date.isoformat() if old_date else "not set",
+            new_value=date_of_birth.isoformat() if date_of_birth else "not set",
+        )
         today = timezone.localdate(timezone=zoneinfo.ZoneInfo(client.organization.time_zone))
         if date_of_birth is not None and not client.is_adult_on(today):
             # A minor after all: no decision about adulthood stands; the handover will ask again.
