@@ -111,7 +111,8 @@ def csv_header() -> list[str]:
 
 
 def _cells(effective: EffectiveSettings) -> list[str]:
-    return [value for r in effective.values() for value in (r.access.value, r.label)]
+    """Each section's level in the product's words ("View only") and where it comes from."""
+    return [value for r in effective.values() for value in (r.access.label, r.label)]
 
 
 def _resolved(cache: dict, *, group_id, group_name, group_values, own_values, defaults, family):

@@ -56,23 +56,23 @@ def test_csv_has_every_active_client_and_section_with_value_and_source(
     } | {s.label for s in SECTIONS} | {f"{s.label}: source" for s in SECTIONS}
     alpha, bravo = rows
     assert (alpha["View and pay bills"], alpha["View and pay bills: source"]) == (
-        "off",
+        "Off",
         "Inherited from Teens: Off",
     )
     assert (alpha["View and create goals"], alpha["View and create goals: source"]) == (
-        "off",
+        "Off",
         "Inherited from practice: Off",
     )
     assert (bravo["View and pay bills"], bravo["View and pay bills: source"]) == (
-        "view",
+        "View only",
         "Set for this client: View only",
     )
     assert (
         bravo["View and create journal entries"],
         bravo["View and create journal entries: source"],
-    ) == ("off", "Set for this client: Off")
+    ) == ("Off", "Set for this client: Off")
     assert (bravo["Schedule appointments"], bravo["Schedule appointments: source"]) == (
-        "full",
+        "Full",
         "Inherited from practice: Full",
     )
 

@@ -60,9 +60,9 @@ def test_a_client_without_a_group_next_to_one_in_a_group(admin_http, organizatio
     billing = 7 + 2 * [section.key for section in SECTIONS].index("billing")
     assert [rows[name][2] for name in ("Alpha", "Bravo", "Charlie")] == ["Teens", "", "Teens"]
     assert [rows[name][billing : billing + 2] for name in ("Alpha", "Bravo", "Charlie")] == [
-        ["off", "Inherited from Teens: Off"],
-        ["full", "Inherited from practice: Full"],
-        ["off", "Inherited from Teens: Off"],
+        ["Off", "Inherited from Teens: Off"],
+        ["Full", "Inherited from practice: Full"],
+        ["Off", "Inherited from Teens: Off"],
     ]
 
     page = admin_http.get(REPORT)

@@ -65,7 +65,7 @@ def test_the_csv_has_a_row_per_family_member_after_their_client(admin_http, fami
     assert (partner["Relationship"], partner["Family access"]) == ("Spouse/partner", "Paused")
     # The family chain: own link -> group's family column -> practice's family column -> built-in.
     assert (mum["View and pay bills"], mum["View and pay bills: source"]) == (
-        "view",
+        "View only",
         "Inherited from Teens: View only",
     )
     assert mum["View and create goals: source"] == "Inherited from practice: View only"
