@@ -32,6 +32,9 @@ def home(request):
     context = {
         "cards": cards,
         "others": others,
+        # View only: listed as something to look at, not with its summary (which names its
+        # actions: paying, booking, marking goals complete)
+        "others_view_only": {key for key in others if allowed[key].view_only},
         "today": timezone.localdate(),
         "notices": notices,
     }
