@@ -47,10 +47,10 @@ class SettingsRefused(Exception):
     raised out of the admin's transaction, so nothing of the form is saved."""
 
 
-class SectionLevelField(forms.ChoiceField):
-    """A section's select. Whether a posted level is one the section offers is the settings
-    service's rule (SettingsValueError, in the product's words), checked in the form's clean,
-    not Django's "Select a valid choice"."""
+class ServiceCheckedChoiceField(forms.ChoiceField):
+    """A select whose posted value the settings service checks (a level the section offers, a
+    reason from the list), refusing in the product's words in the form's clean, rather than
+    Django's "Select a valid choice"."""
 
     def valid_value(self, value):
         return True
@@ -65,8 +65,8 @@ def field_name(section, audience: str) -> str:
     return section.field_name if audience == CLIENTS else f"family-{section.field_name}"
 
 
-def _section_field(section) -> SectionLevelField:
-    return SectionLevelField(
+def _section_field(section) -> ServiceCheckedChoiceField:
+    return ServiceCheckedChoiceField(
         label=section.label,
         choices=[("", "Inherited"), *_level_choices(section)],
         required=False,
@@ -80,7 +80,7 @@ class _SettingsInlineForm(forms.ModelForm):
 
     shown_version = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(max_length=500, required=False, help_text="Kept in the audit trail.")
-    reason = forms.ChoiceField(
+    reason = ServiceCheckedChoiceField(
         choices=[("", "—"), *HidingReason.choices],
         required=False,
         help_text="Needed only when a change turns off a section with the client's own records.",

@@ -189,3 +189,14 @@ def test_an_impossible_family_level_is_refused_in_the_products_words(superuser, 
     assert response.status_code == 200
     assert "“View care plans” can be Full, Off or inherited" in response.content.decode()
     assert not PortalSettings.objects.exists()
+
+
+def test_a_crafted_reason_is_refused_in_the_products_words(superuser, group):
+    http = signed_in(superuser)
+    url = reverse("admin:clients_clientgroup_change", args=[group.pk])
+    page = http.get(url)
+    data = _group_post(page, group, **{"section-goals": "off", "reason": "because"})
+    body = http.post(url, data).content.decode()
+    assert "Turning off Goals hides the client&#x27;s own records from them" in body
+    assert "Select a valid choice" not in body
+    assert not PortalSettings.objects.filter(group=group).exists()
