@@ -221,6 +221,9 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
             services.family_member_links_revoke(user=obj)
 
 
+AUDITED_PRACTICE_FIELDS = ("adult_age", "email_clients_on_portal_changes")
+
+
 @admin.register(Organization)
 class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "contact_email", "time_zone", "created_at"]
@@ -237,13 +240,24 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
-        if not change or "adult_age" not in form.changed_data:
-            return super().save_model(request, obj, form, change)
-        # The age of adulthood changes through its service, which records it in the trail.
-        adult_age = obj.adult_age
-        obj.adult_age = form.initial["adult_age"]
+        # The age of adulthood and the emails to clients change through their services, which
+        # record the change in the audit trail; the rest is saved as the admin saves it.
+        audited = [f for f in AUDITED_PRACTICE_FIELDS if change and f in form.changed_data]
+        chosen = {field: getattr(obj, field) for field in audited}
+        for field in audited:
+            setattr(obj, field, form.initial[field])
         super().save_model(request, obj, form, change)
-        services.practice_adult_age_set(actor=request.user, organization=obj, adult_age=adult_age)
+        if "adult_age" in chosen:
+            services.practice_adult_age_set(
+                actor=request.user, organization=obj, adult_age=chosen["adult_age"]
+            )
+        if "email_clients_on_portal_changes" in chosen:
+            services.organization_client_emails_set(
+                actor=request.user,
+                organization=obj,
+                enabled=chosen["email_clients_on_portal_changes"],
+            )
+            obj.email_clients_on_portal_changes = chosen["email_clients_on_portal_changes"]
 
 
 @admin.register(Membership)

@@ -91,3 +91,29 @@ def test_the_django_admin_records_the_change(organization):
     assert response.status_code == 302, response.context["errors"]
     assert Organization.objects.get(pk=organization.pk).adult_age == 20
     assert [entry[1:] for entry in adult_age_entries()] == [("18", "20", "organization")]
+
+
+def test_the_django_admin_turns_client_emails_on_through_their_audited_service(organization):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    http = signed_in(staff)
+    url = reverse("admin:clients_organization_change", args=[organization.pk])
+    main = http.get(url).context["adminform"].form
+    data = {name: main[name].value() for name in main.fields if main[name].value() is not None}
+    data.pop("email_clients_on_portal_changes", None)
+    data.update(
+        {
+            "email_clients_on_portal_changes": "on",
+            "portal_settings-TOTAL_FORMS": "0",
+            "portal_settings-INITIAL_FORMS": "0",
+            "portal_settings-MIN_NUM_FORMS": "0",
+            "portal_settings-MAX_NUM_FORMS": "1",
+        }
+    )
+    assert http.post(url, data).status_code == 302
+    assert Organization.objects.get(pk=organization.pk).email_clients_on_portal_changes
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.old_value, entry.new_value) == (
+        AuditEntry.Action.CLIENT_EMAILS_CHANGED,
+        "off",
+        "on",
+    )
