@@ -65,9 +65,10 @@ def field_name(section, audience: str) -> str:
     return section.field_name if audience == CLIENTS else f"family-{section.field_name}"
 
 
-def _section_field(section) -> ServiceCheckedChoiceField:
+def _section_field(section, audience: str) -> ServiceCheckedChoiceField:
     return ServiceCheckedChoiceField(
-        label=section.label,
+        # Distinct labels for the two columns, for a screen reader's list of fields too.
+        label=section.label if audience == CLIENTS else f"Family members: {section.label}",
         choices=[("", "Inherited"), *_level_choices(section)],
         required=False,
     )
@@ -170,7 +171,7 @@ PortalSettingsInlineForm = type(
     {
         "__module__": __name__,
         **{
-            field_name(section, audience): _section_field(section)
+            field_name(section, audience): _section_field(section, audience)
             for audience in AUDIENCES
             for section in SECTIONS
         },
