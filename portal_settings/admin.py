@@ -102,6 +102,10 @@ class PresetAdmin(PracticeScopedMixin, admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["organization"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A preset stays with its practice (preset_save refuses a move).
+        return ["organization"] if obj is not None else []
+
     def save_model(self, request, obj, form, change):
         original = Preset.objects.get(pk=obj.pk) if change else None
         saved = preset_save(

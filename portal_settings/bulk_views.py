@@ -4,6 +4,8 @@ layer). The same two steps as the roster's own actions: a review with exactly ho
 change and what, then the confirmed change in one transaction
 (services.portal_settings_bulk_update)."""
 
+import hashlib
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -69,6 +71,12 @@ def _level_changes(request):
     )
 
 
+def _levels_digest(changes) -> str:
+    """The levels the review showed, carried in its fingerprint: confirming other levels (a
+    preset edited in between) is stale."""
+    return hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def _done_message(title, result) -> str:
     n = result.changed
     done = f"{title}: {n} client{'s' if n != 1 else ''} changed."
@@ -84,9 +92,13 @@ def _bulk_settings_view(changes_from):
     def view(request, *, client_ids, search):
         try:
             changes, note, fields, title = changes_from(request)
+            levels = _levels_digest(changes)
+            shown, _, shown_levels = request.POST.get("fingerprint", "").partition(".")
             confirmed = request.POST.get("confirm") == "1"
             reason_error, stale = "", False
-            if confirmed:
+            if confirmed and shown_levels != levels:
+                stale = True
+            elif confirmed:
                 # The service checks the fingerprint under its locks: the selection is read
                 # once on this path.
                 try:
@@ -95,7 +107,7 @@ def _bulk_settings_view(changes_from):
                         organization=request.organization,
                         client_ids=client_ids,
                         changes=changes,
-                        shown_fingerprint=request.POST.get("fingerprint", ""),
+                        shown_fingerprint=shown,
                         note=note,
                         reason=request.POST.get("reason", ""),
                         reason_other=request.POST.get("reason_other", ""),
@@ -114,7 +126,7 @@ def _bulk_settings_view(changes_from):
             )
             if len(clients) != len(set(client_ids)):
                 raise BulkOutOfScope("not the practice's")
-            fingerprint = bulk_settings_fingerprint(clients)
+            fingerprint = f"{bulk_settings_fingerprint(clients)}.{levels}"
             plan = bulk_settings_plan(clients=clients, changes=changes)
         except BulkOutOfScope:
             record_refusal(
@@ -138,10 +150,12 @@ def _bulk_settings_view(changes_from):
         by_section = {}
         for applied in plan.values():
             for change in applied:
-                by_section.setdefault(change.section.key, {}).setdefault(
-                    (change.before.label, change.access.label), 0
-                )
-                by_section[change.section.key][(change.before.label, change.access.label)] += 1
+                # In the SAVE confirmation's words: "Full → inherited again (Full)".
+                after = change.access.label
+                if change.follows_default:
+                    after = f"inherited again ({after})"
+                tally = by_section.setdefault(change.section.key, {})
+                tally[(change.before.label, after)] = tally.get((change.before.label, after), 0) + 1
         summary = [
             (BY_KEY[key].label, [(before, after, n) for (before, after), n in counts.items()])
             for key, counts in sorted(by_section.items(), key=lambda i: list(BY_KEY).index(i[0]))

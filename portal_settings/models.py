@@ -1,5 +1,8 @@
 """What is allowed: the three levels of portal settings."""
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -184,6 +187,10 @@ class Preset(models.Model):
 
     def __str__(self):
         return self.name
+
+    def levels_token(self) -> str:
+        """Changes whenever the levels change: a page that showed other levels is stale."""
+        return hashlib.sha256(json.dumps(self.values, sort_keys=True).encode()).hexdigest()[:16]
 
     def summary(self) -> str:
         """ "Billing: Off · Packages: Off", in registry order."""

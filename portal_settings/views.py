@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
@@ -30,6 +30,8 @@ from portal_settings.reasons import reason_context
 from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.services import (
+    STALE_WORDS,
+    ReasonRequired,
     SettingsValueError,
     StaleSettingsError,
     portal_preview_start,
@@ -43,14 +45,18 @@ HISTORY_PER_PAGE = 20
 REPORT_PER_PAGE = 50
 
 
-def _rows(target: Target):
+def _rows(target: Target, kept=None):
     """One row per section: its effective value and source, and its choices (the inherited
-    value first, then the levels the section offers), the stored one selected."""
+    value first, then the levels the section offers), the stored one selected, or the one the
+    provider chose in `kept` (a SAVE refused for want of a reason, shown again)."""
     inherited = target.inherited()
     own = target.own_values()
+    chosen = kept.changes if kept is not None else {}
     rows = []
     for key, resolution in target.effective().items():
         selected = own.get(key, INHERIT)
+        if key in chosen:
+            selected = INHERIT if chosen[key] is None else chosen[key].value
         choices = [(INHERIT, inherited[key].inherited_choice)]
         choices += [(level.value, level.label) for level in resolution.section.levels]
         rows.append(
@@ -72,6 +78,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     status = 200
     changes = None
     error = None
+    kept = None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Only a practice admin can change the practice defaults.")
@@ -86,12 +93,14 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 reason=submission.reason,
                 reason_other=submission.reason_other,
             )
+        except ReasonRequired as exc:
+            # Shown again with the provider's choices, so a reason and SAVE saves them.
+            error, status, kept = f"{exc} Nothing was saved.", 400, submission
         except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
         except StaleSettingsError:
             error = (
-                "These settings were changed by someone else since you opened this page, so "
-                "nothing was saved. The page now shows the current settings; make your change "
+                f"{STALE_WORDS} The page now shows the current settings; make your change "
                 "again and click SAVE."
             )
             status = 409
@@ -118,15 +127,19 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     ).get_page(request.GET.get("history"))
     context.update(
         {
+            # Presets set what clients may use; the apply URLs write the clients' column.
             "presets": (
-                list(Preset.objects.filter(organization=target.organization)) if can_edit else []
+                list(Preset.objects.filter(organization=target.organization))
+                if can_edit and not target.for_family
+                else []
             ),
             "apply_preset_url": _apply_preset_url(target),
             **reason_context(),
             "target": target,
             "level": target.level,
             "for_family": target.for_family,
-            "rows": _rows(target),
+            "rows": _rows(target, kept),
+            "note": kept.note if kept is not None else "",
             "version": target.version_token(),
             "can_edit": can_edit,
             "error": error,
@@ -154,7 +167,7 @@ def _family_tabs(client) -> list:
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_settings(request, pk):
     # Its levels of settings only: this page does not show the access status that
     # client_with_settings_get adds for the profile header (a subquery and a CASE a request).
@@ -168,7 +181,7 @@ def client_settings(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def family_settings(request, pk, link_pk):
     """One family member's own Client Portal Settings, a tab of their client's page."""
     link = scoped_get_or_404(
@@ -184,7 +197,7 @@ def family_settings(request, pk, link_pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_settings(request, pk, audience=CLIENTS):
     group = scoped_get_or_404(
         with_settings(Level.GROUP, audience), organization=request.organization, pk=pk
@@ -198,7 +211,7 @@ def group_settings(request, pk, audience=CLIENTS):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_settings(request, audience=CLIENTS):
     target = Target(Level.ORGANIZATION, request.organization, audience).reload()
     return _settings_page(
@@ -207,7 +220,7 @@ def organization_settings(request, audience=CLIENTS):
 
 
 @practice_admin_required
-@require_GET
+@require_safe
 def report(request):
     """Every active client and section, a page at a time; the CSV has them all."""
     groups = ClientGroup.objects.filter(organization=request.organization)
@@ -228,7 +241,7 @@ def report(request):
 
 
 @practice_admin_required
-@require_GET
+@require_safe
 def report_csv(request):
     group = _report_group(request, ClientGroup.objects.filter(organization=request.organization))
     clients = active_clients(organization=request.organization, group=group)
@@ -302,14 +315,14 @@ def organization_client_emails(request):
 
 
 @provider_required
-@require_GET
+@require_safe
 def preset_list(request):
     presets = Preset.objects.filter(organization=request.organization)
     return render(request, "portal_settings/preset_list.html", {"presets": presets})
 
 
 @practice_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preset_edit(request, pk=None):
     preset = None
     if pk is not None:
@@ -351,6 +364,14 @@ def _apply_preset(request, *, target: Target, back: str):
         messages.error(request, "Choose a preset to apply. Nothing was changed.")
         return redirect(back)
     preset = scoped_get_or_404(Preset, organization=request.organization, pk=preset_id)
+    shown_levels = request.POST.get(f"levels-{preset.pk}")
+    if shown_levels is not None and shown_levels != preset.levels_token():
+        messages.error(
+            request,
+            f"The preset {preset.name} was changed since you opened this page, so it was not "
+            f"applied. It now sets {preset.summary()}; apply it again if that is what you want.",
+        )
+        return redirect(back)
     try:
         changes = preset_apply(
             actor=request.user,
