@@ -7,7 +7,10 @@ resolves each distinct combination once: a practice has far fewer combinations t
 """
 
 import csv
+import json
 from collections.abc import Iterator
+
+from django.utils import timezone
 
 from portal_settings.resolver import (
     BULK_RELATED,
@@ -72,15 +75,28 @@ def csv_lines(*, organization, clients) -> Iterator[str]:
         "group__name",
         "group__portal_settings__values",
         "portal_settings__values",
+        "group__portal_settings__schedule",
+        "portal_settings__schedule",
     )
     resolved: dict = {}
-    for last, first, email, group_id, group_name, group_values, own_values in rows.iterator(
-        chunk_size=2000
-    ):
+    now = timezone.now()  # one moment for the whole file, so dated values read consistently
+    for (
+        last,
+        first,
+        email,
+        group_id,
+        group_name,
+        group_values,
+        own_values,
+        group_schedule,
+        own_schedule,
+    ) in rows.iterator(chunk_size=2000):
         key = (
             group_id,
             tuple(sorted((group_values or {}).items())),
             tuple(sorted((own_values or {}).items())),
+            json.dumps(group_schedule or {}, sort_keys=True) if group_schedule else "",
+            json.dumps(own_schedule or {}, sort_keys=True) if own_schedule else "",
         )
         cells = resolved.get(key)
         if cells is None:
@@ -90,6 +106,9 @@ def csv_lines(*, organization, clients) -> Iterator[str]:
                     group=(group_values or {}) if group_id else None,
                     group_name=group_name or "",
                     client=own_values or {},
+                    group_schedule=(group_schedule or {}) if group_id else None,
+                    client_schedule=own_schedule or {},
+                    now=now,
                 )
             )
             cells = resolved[key] = [

@@ -24,10 +24,18 @@ from clients.services import organization_client_emails_set
 from clients.validators import parse_id
 from portal_settings.confirmations import describe
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
-from portal_settings.forms import INHERIT, PresetForm, SettingsInputError, parse_settings_post
+from portal_settings.forms import (
+    INHERIT,
+    NO_DATED_VALUE,
+    PresetForm,
+    SettingsInputError,
+    dated_field,
+    parse_settings_post,
+)
 from portal_settings.models import Level, Preset
 from portal_settings.reasons import reason_context
 from portal_settings.report import active_clients, csv_lines, report_rows
+from portal_settings.schedule import dated_from_json
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
@@ -49,6 +57,8 @@ def _rows(target: Target):
     value first, then the levels the section offers), the stored one selected."""
     inherited = target.inherited()
     own = target.own_values()
+    schedule = target.own_schedule() if target.takes_dated_values else None
+    now = timezone.now()
     rows = []
     for key, resolution in target.effective().items():
         selected = own.get(key, INHERIT)
@@ -64,9 +74,49 @@ def _rows(target: Target):
                     {"value": value, "label": label, "selected": value == selected}
                     for value, label in choices
                 ],
+                "dated": _dated_row(resolution.section, schedule, now)
+                if schedule is not None
+                else None,
             }
         )
     return rows
+
+
+def _local_input(moment) -> str:
+    """An aware moment as a datetime-local value in the active (the practice's) time zone."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return local.strftime("%Y-%m-%dT%H:%M" + (":%S" if local.second else ""))
+
+
+def _dated_row(section, schedule: dict, now) -> dict:
+    """A row's "Dates" controls: its dated value as stored, and where it stands now."""
+    entry = schedule.get(section.key)
+    dated = dated_from_json(entry) if entry else None
+    status = ""
+    if dated is not None:
+        if dated.ended(now):
+            status = f"{dated.words()}: ended, no longer counts"
+        elif dated.pending(now):
+            status = f"{dated.words()}: not started yet"
+        else:
+            status = f"{dated.words()}: in force now"
+    levels = [(NO_DATED_VALUE, "No dates")]
+    levels += [(level.value, level.label) for level in section.levels]
+    chosen = dated.access.value if dated else NO_DATED_VALUE
+    return {
+        "entry": dated,
+        "status": status,
+        "level_field": dated_field(section, "level"),
+        "from_field": dated_field(section, "from"),
+        "until_field": dated_field(section, "until"),
+        "levels": [
+            {"value": value, "label": label, "selected": value == chosen} for value, label in levels
+        ],
+        "from_value": _local_input(dated.start) if dated else "",
+        "until_value": _local_input(dated.end) if dated else "",
+    }
 
 
 def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
@@ -77,7 +127,12 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
         if not can_edit:
             raise PermissionDenied("Only a practice admin can change the practice defaults.")
         try:
-            submission = parse_settings_post(request.POST, own=target.own_values())
+            submission = parse_settings_post(
+                request.POST,
+                own=target.own_values(),
+                own_schedule=target.own_schedule() if target.takes_dated_values else None,
+                time_zone=target.organization.time_zone,
+            )
             changes = portal_settings_update(
                 actor=request.user,
                 target=target,
@@ -86,6 +141,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 note=submission.note,
                 reason=submission.reason,
                 reason_other=submission.reason_other,
+                dated=submission.dated,
             )
         except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
