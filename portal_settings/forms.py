@@ -14,6 +14,7 @@ from portal_settings.schedule import (
     ScheduleInputError,
     dated_from_json,
     dated_value,
+    level_choices,
     local_moment,
 )
 from portal_settings.sections import BY_KEY, SECTIONS
@@ -148,9 +149,9 @@ def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: s
                     dated[section.key] = None
                 continue
             if not section.allows_level(level):
-                choices = ", ".join(access.label for access in section.levels)
                 raise ScheduleInputError(
-                    f"The dated value of “{section.label}” must be {choices} or none."
+                    f"The dates of “{section.label}” need a level: {level_choices(section)}, or "
+                    "No dates."
                 )
             start_at = local_moment(start, time_zone=time_zone, what=f"{section.tab}, From")
             end_at = local_moment(end, time_zone=time_zone, what=f"{section.tab}, Until")

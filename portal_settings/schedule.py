@@ -69,7 +69,10 @@ class Dated:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(dt_timezone.utc).isoformat() if moment is not None else None
+    """Stored in UTC to the second (what a datetime-local field can show and send back)."""
+    if moment is None:
+        return None
+    return moment.astimezone(dt_timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _parse_stored(value) -> datetime | None:
@@ -172,7 +175,15 @@ def local_moment(text: str, *, time_zone: str, what: str) -> datetime | None:
             f"{what}: {shown} happens twice in {time_zone}, because the clocks go back that "
             "night. Choose a time an hour later or earlier."
         )
-    return early
+    # In UTC from here on: arithmetic and comparisons on a zoned datetime follow the wall clock
+    # (02:59:59 on a spring-forward night is not one second before 03:00).
+    return early.astimezone(dt_timezone.utc)
+
+
+def level_choices(section: Section) -> str:
+    """ "Full, View only or Off" """
+    labels = [access.label for access in section.levels]
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
 def dated_value(
@@ -181,8 +192,9 @@ def dated_value(
     """A dated value for `section`, checked: a level the section offers, a start and/or an end,
     the end after the start and still ahead."""
     if not section.allows_level(level):
-        choices = ", ".join(access.label for access in section.levels)
-        raise ScheduleInputError(f"“{section.label}” can be {choices} for a dated value.")
+        raise ScheduleInputError(
+            f"“{section.label}” can be {level_choices(section)} for a dated value."
+        )
     if start is None and end is None:
         raise ScheduleInputError(
             f"For a dated value of “{section.label}”, give a From or an Until date (or both)."

@@ -1,0 +1,383 @@
+"""Access with dates, end to end: the service (audit, reasons, stale forms, refusals), the
+settings pages, the portal enforcing a dated value at the next request with no job, the
+client's notices when one starts or ends, the report CSV and the bulk path keeping them."""
+
+import zoneinfo
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from portal_settings.levels import Access
+from portal_settings.models import PortalSettings
+from portal_settings.schedule import Dated
+from portal_settings.services import (
+    ReasonRequired,
+    SettingsValueError,
+    StaleSettingsError,
+    bulk_clients_with_settings,
+    bulk_settings_fingerprint,
+    portal_settings_bulk_update,
+    portal_settings_update,
+)
+from portal_settings.targets import FAMILY, Target
+from tests.factories import ClientFactory, FamilyLinkFactory
+from tests.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+class Clock:
+    """timezone.now(), moved: every caller of django.utils.timezone.now() sees it."""
+
+    def __init__(self, monkeypatch):
+        self.offset = timedelta()
+        real = timezone.now
+        monkeypatch.setattr(timezone, "now", lambda: real() + self.offset)
+
+    def move(self, **delta):
+        self.offset += timedelta(**delta)
+
+    def now(self):
+        return timezone.now()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+def save_dated(actor, obj, dated, *, changes=None, reason="", version=None):
+    target = Target.of(obj).reload()
+    return portal_settings_update(
+        actor=actor,
+        target=target,
+        changes=changes or {},
+        shown_version=version or target.version_token(),
+        reason=reason,
+        dated=dated,
+    )
+
+
+def off(start=None, end=None) -> Dated:
+    return Dated(Access.OFF, start, end)
+
+
+def local_input(moment) -> str:
+    return timezone.localtime(moment, NEW_YORK).strftime("%Y-%m-%dT%H:%M")
+
+
+def day(moment) -> str:
+    local = timezone.localtime(moment, NEW_YORK)
+    return f"{local.day} {local:%b}"
+
+
+# The service
+
+
+def test_a_dated_off_is_saved_with_one_audit_entry_and_a_new_version(provider, client_record):
+    until = timezone.now() + timedelta(days=10)
+    before = Target.of(client_record).reload().version_token()
+    changes = save_dated(provider, client_record, {"billing": off(end=until)})
+    assert [(c.section.key, c.dated, c.access) for c in changes] == [("billing", True, Access.OFF)]
+    row = PortalSettings.objects.get(client=client_record)
+    assert row.schedule == {"billing": off(end=until).as_json()}
+    assert row.values == {}  # the plain value is untouched
+    assert Target.of(client_record).reload().version_token() != before
+    entry = AuditEntry.objects.get(client=client_record, section="billing")
+    assert entry.old_value == "dated:none"
+    assert entry.new_value == f"dated:off||{off(end=until).as_json()['until']}"
+
+
+def test_saving_the_same_dated_value_again_changes_nothing(provider, client_record):
+    dated = {"billing": off(end=timezone.now() + timedelta(days=3))}
+    save_dated(provider, client_record, dated)
+    assert save_dated(provider, client_record, dated) == []
+    assert AuditEntry.objects.filter(client=client_record).count() == 1
+
+
+def test_clearing_a_dated_value_removes_it_and_is_audited(provider, client_record):
+    save_dated(provider, client_record, {"billing": off(end=timezone.now() + timedelta(days=3))})
+    changes = save_dated(provider, client_record, {"billing": None})
+    assert changes[0].access is Access.FULL  # what the client has again
+    assert PortalSettings.objects.get(client=client_record).schedule == {}
+    assert AuditEntry.objects.filter(client=client_record, new_value="dated:none").count() == 1
+
+
+def test_a_stale_form_saves_no_dated_value(provider, client_record):
+    version = Target.of(client_record).reload().version_token()
+    save_dated(provider, client_record, {}, changes={"goals": "off"}, reason="client_request")
+    with pytest.raises(StaleSettingsError):
+        save_dated(
+            provider,
+            client_record,
+            {"billing": off(end=timezone.now() + timedelta(days=1))},
+            version=version,
+        )
+    assert PortalSettings.objects.get(client=client_record).schedule == {}
+
+
+def test_a_dated_off_of_records_needs_a_reason_even_when_it_starts_later(provider, client_record):
+    later = timezone.now() + timedelta(days=5)
+    with pytest.raises(ReasonRequired):
+        save_dated(provider, client_record, {"documents": off(start=later)})
+    assert not PortalSettings.objects.filter(client=client_record).exists()
+    save_dated(provider, client_record, {"documents": off(start=later)}, reason="risk_of_harm")
+    entry = AuditEntry.objects.get(client=client_record, section="documents")
+    assert entry.reason == "Risk of harm (clinician's judgment)"
+
+
+def test_a_crafted_dated_value_that_has_ended_is_refused(provider, client_record):
+    with pytest.raises(SettingsValueError, match="already passed"):
+        save_dated(provider, client_record, {"billing": off(end=timezone.now() - timedelta(1))})
+    assert not PortalSettings.objects.filter(client=client_record).exists()
+
+
+def test_dates_are_refused_on_the_practice_and_family_settings(
+    provider, organization, client_record
+):
+    dated = {"billing": off(end=timezone.now() + timedelta(days=1))}
+    with pytest.raises(SettingsValueError, match="client's or a group's"):
+        save_dated(provider, organization, dated)
+    link = FamilyLinkFactory(client=client_record)
+    target = Target.of(link).reload()
+    with pytest.raises(SettingsValueError, match="client's or a group's"):
+        portal_settings_update(
+            actor=provider,
+            target=target,
+            changes={},
+            shown_version=target.version_token(),
+            dated=dated,
+        )
+    group_family = Target.of(client_record.organization, FAMILY).reload()
+    assert not group_family.takes_dated_values
+
+
+def test_a_bulk_change_keeps_each_clients_dated_values(provider, organization, client_record):
+    dated = off(end=timezone.now() + timedelta(days=3))
+    save_dated(provider, client_record, {"packages": dated})
+    clients = bulk_clients_with_settings(organization=organization, client_ids=[client_record.pk])
+    portal_settings_bulk_update(
+        actor=provider,
+        organization=organization,
+        client_ids=[client_record.pk],
+        changes={"billing": "view"},
+        shown_fingerprint=bulk_settings_fingerprint(clients),
+    )
+    row = PortalSettings.objects.get(client=client_record)
+    assert row.values == {"billing": "view"}
+    assert row.schedule == {"packages": dated.as_json()}
+
+
+# The portal, with a moved clock and no job
+
+
+def test_a_dated_off_ends_at_the_next_request_after_until(provider, client_record, clock):
+    until = timezone.now() + timedelta(seconds=60)
+    save_dated(provider, client_record, {"billing": off(end=until)})
+    portal = signed_in(client_record.user)
+    url = reverse("portal:billing")
+    clock.move(seconds=59)
+    assert portal.get(url).status_code == 403  # just before: still off
+    clock.move(seconds=1)
+    assert portal.get(url).status_code == 200  # at until: ended
+    clock.move(seconds=1)
+    assert portal.get(url).status_code == 200
+
+
+def test_a_dated_off_starts_at_the_next_request_at_from(provider, client_record, clock):
+    start = timezone.now() + timedelta(seconds=60)
+    save_dated(provider, client_record, {"billing": off(start=start)})
+    portal = signed_in(client_record.user)
+    url = reverse("portal:billing")
+    clock.move(seconds=59)
+    assert portal.get(url).status_code == 200  # just before
+    clock.move(seconds=1)
+    response = portal.get(url)
+    assert response.status_code == 403  # at from
+    assert "not part of your portal" in response.content.decode()
+    # The tab bar reads the same resolution: the Billing tab is gone too.
+    assert 'href="/portal/billing/"' not in portal.get(reverse("portal:home")).content.decode()
+
+
+def test_a_groups_dated_off_reaches_its_clients_until_it_ends(provider, group, clock):
+    member = ClientFactory(organization=group.organization, group=group)
+    save_dated(provider, group, {"packages": off(end=timezone.now() + timedelta(seconds=30))})
+    portal = signed_in(member.user)
+    assert portal.get(reverse("portal:packages")).status_code == 403
+    clock.move(seconds=30)
+    assert portal.get(reverse("portal:packages")).status_code == 200
+
+
+# Notices: once when a dated value starts, once when it ends
+
+
+def test_the_client_is_told_once_when_a_dated_value_starts_and_once_when_it_ends(
+    provider, client_record, clock
+):
+    # Days apart, so the notice's date is the start's or the end's, not the day it was saved.
+    start = timezone.now() + timedelta(days=2)
+    until = start + timedelta(days=3)
+    home = reverse("portal:home")
+    signed_in(client_record.user).get(home)  # the first visit records what they have
+    save_dated(provider, client_record, {"billing": off(start=start, end=until)})
+    assert "Your practice" not in signed_in(client_record.user).get(home).content.decode()
+
+    clock.move(days=2)
+    portal = signed_in(client_record.user)  # a new sign-in: the old session has timed out
+    page = portal.get(home).content.decode()
+    assert f"Your practice turned off Billing on {day(start)}." in page
+    assert "Your practice" not in portal.get(home).content.decode()  # once
+
+    clock.move(days=3)
+    portal = signed_in(client_record.user)
+    page = portal.get(home).content.decode()
+    assert f"Your practice turned on Billing on {day(until)}." in page
+    assert "Your practice" not in portal.get(home).content.decode()
+
+
+# The settings pages
+
+
+def page_post(http, url, data):
+    version = http.get(url).context["version"]
+    return http.post(url, {"version": version, **data})
+
+
+def test_the_settings_page_sets_billing_off_until_a_date_and_shows_it(provider_http, client_record):
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    until = timezone.now() + timedelta(days=20)
+    response = page_post(
+        provider_http,
+        url,
+        {
+            "dated-billing-level": "off",
+            "dated-billing-from": "",
+            "dated-billing-until": local_input(until),
+        },
+    )
+    assert response.status_code == 302
+    page = provider_http.get(url).content.decode()
+    assert f"Set for this client: Off until {day(until)}" in page
+    assert "in force now" in page
+    schedule = PortalSettings.objects.get(client=client_record).schedule
+    assert schedule["billing"]["level"] == "off"
+    # The History says it too.
+    assert "No dates → Set for this client: Off until" in page
+
+
+def test_the_settings_page_announces_a_value_still_to_come(provider_http, client_record):
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    start = timezone.now() + timedelta(days=3)
+    page_post(
+        provider_http, url, {"dated-billing-level": "off", "dated-billing-from": local_input(start)}
+    )
+    page = provider_http.get(url).content.decode()
+    assert f'Inherited from practice: Full · <span class="upcoming">Off from {day(start)}' in page
+    assert "not started yet" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"dated-billing-level": "off"}, "give a From or an Until"),
+        (
+            {
+                "dated-billing-level": "off",
+                "dated-billing-from": "2030-03-02T09:00",
+                "dated-billing-until": "2030-03-01T09:00",
+            },
+            "Until must be after From",
+        ),
+        (
+            {"dated-billing-level": "off", "dated-billing-from": "2027-03-14T02:30"},
+            "does not exist in America/New_York",
+        ),
+        (
+            {"dated-billing-level": "off", "dated-billing-until": "2027-11-07T01:30"},
+            "happens twice in America/New_York",
+        ),
+        (
+            {"dated-billing-level": "sometimes", "dated-billing-until": "2030-01-01T00:00"},
+            "need a level",
+        ),
+        (
+            {"dated-billing-level": "off", "dated-billing-until": "31/12/2030"},
+            "must be a date and time",
+        ),
+        (
+            {"dated-billing-level": "off", "dated-billing-until": "2019-01-01T00:00"},
+            "already passed",
+        ),
+        ({"dated-nothing-level": "off"}, "no field"),
+    ],
+)
+def test_bad_dates_are_refused_in_the_forms_words_and_nothing_is_saved(
+    provider_http, client_record, data, words
+):
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    response = page_post(provider_http, url, data)
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert "Nothing was saved." in response.content.decode()
+    assert not PortalSettings.objects.filter(client=client_record).exists()
+    assert not AuditEntry.objects.filter(client=client_record).exists()
+
+
+def test_the_practice_page_has_no_date_fields_and_refuses_them(admin_http, organization):
+    url = reverse("portal_settings:organization")
+    assert "dated-billing-level" not in admin_http.get(url).content.decode()
+    response = page_post(
+        admin_http, url, {"dated-billing-level": "off", "dated-billing-until": "2030-01-01T00:00"}
+    )
+    assert response.status_code == 400
+
+
+def test_the_group_page_sets_a_dated_value(provider_http, group):
+    url = reverse("portal_settings:group", args=[group.pk])
+    until = timezone.now() + timedelta(days=40)
+    response = page_post(
+        provider_http,
+        url,
+        {"dated-packages-level": "off", "dated-packages-until": local_input(until)},
+    )
+    assert response.status_code == 302
+    assert f"Set for this group: Off until {day(until)}" in provider_http.get(url).content.decode()
+
+
+def test_an_ended_dated_value_stays_listed_but_no_longer_counts(
+    provider, provider_http, client_record, clock
+):
+    until = timezone.now() + timedelta(seconds=30)
+    save_dated(provider, client_record, {"billing": off(end=until)})
+    clock.move(seconds=31)
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    page = provider_http.get(url).content.decode()
+    assert "ended, no longer counts" in page
+    assert "Inherited from practice: Full" in page
+    # Sent back unchanged with the rest of the form, an ended value is not refused, and is
+    # no change.
+    row = next(r for r in provider_http.get(url).context["rows"] if r["section"].key == "billing")
+    response = page_post(
+        provider_http,
+        url,
+        {
+            "dated-billing-level": "off",
+            "dated-billing-from": row["dated"]["from_value"],
+            "dated-billing-until": row["dated"]["until_value"],
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(client=client_record).count() == 1
+
+
+def test_the_report_csv_shows_dated_values(provider, admin_http, client_record):
+    until = timezone.now() + timedelta(days=8)
+    save_dated(provider, client_record, {"billing": off(end=until)})
+    response = admin_http.get(reverse("portal_settings:report-csv"))
+    body = b"".join(response.streaming_content).decode()
+    assert f"Set for this client: Off until {day(until)}" in body
