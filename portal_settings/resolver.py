@@ -20,7 +20,14 @@ from django.utils import timezone
 from clients.models import Client, ClientGroup, FamilyLink, Organization
 from portal_settings.levels import BUILT_IN_ACCESS, Access
 from portal_settings.models import Level, PortalSettings
-from portal_settings.schedule import Dated, dated_from_json, day_words
+from portal_settings.schedule import (
+    TRAIL_NONE,
+    TRAIL_PREFIX,
+    Dated,
+    dated_from_json,
+    dated_from_trail,
+    day_words,
+)
 from portal_settings.sections import SECTIONS, Section
 
 BUILT_IN = "builtin"
@@ -105,8 +112,8 @@ def trail_value_label(level: str, value: str) -> str:
     """An audit trail value of a change at `level` in the settings pages' words: a level
     ("full", "view", "off", or "on"/"off" in rows from before levels), "default:<what was
     inherited>", or "default" in rows written before the inherited value was kept."""
-    if value.startswith("dated:"):
-        return _dated_trail_label(level, value.removeprefix("dated:"))
+    if value.startswith(TRAIL_PREFIX):
+        return _dated_trail_label(level, value)
     if value in LEGACY_VALUES or value in Access.values:
         access = LEGACY_VALUES.get(value) or Access(value)
         return f"{OWN_SOURCE[level]}: {access.label}"
@@ -123,14 +130,10 @@ def trail_value_label(level: str, value: str) -> str:
 def _dated_trail_label(level: str, text: str) -> str:
     """ "dated:off|<from>|<until>" as "Set for this client: Off from 1 Mar until 15 Mar";
     "dated:none" as "No dates"."""
-    if text == "none":
+    if text == TRAIL_NONE:
         return "No dates"
-    try:
-        access, start, end = text.split("|")
-        dated = dated_from_json({"level": access, "from": start or None, "until": end or None})
-    except ValueError:
-        return text
-    return f"{OWN_SOURCE[level]}: {dated.words()}"
+    dated = dated_from_trail(text)
+    return f"{OWN_SOURCE[level]}: {dated.words()}" if dated is not None else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,29 @@ def dated_from_json(entry) -> Dated:
     return Dated(access, start, end)
 
 
+TRAIL_PREFIX = "dated:"
+TRAIL_NONE = "dated:none"
+
+
+def trail_text(entry: dict | None) -> str:
+    """A stored dated value as the audit trail keeps it: "dated:off|<from, UTC>|<until>",
+    or "dated:none" for no dated value."""
+    if entry is None:
+        return TRAIL_NONE
+    return f"{TRAIL_PREFIX}{entry['level']}|{entry.get('from') or ''}|{entry.get('until') or ''}"
+
+
+def dated_from_trail(text: str) -> Dated | None:
+    """The dated value an audit trail value names; None for "dated:none" or anything else."""
+    if not text.startswith(TRAIL_PREFIX) or text == TRAIL_NONE:
+        return None
+    try:
+        level, start, end = text.removeprefix(TRAIL_PREFIX).split("|")
+        return dated_from_json({"level": level, "from": start or None, "until": end or None})
+    except (ValueError, TypeError):
+        return None
+
+
 def validate_schedule(schedule) -> None:
     """The model's validator: each key a section, each entry a level the section offers with
     a start and/or an end, the end after the start."""

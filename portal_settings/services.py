@@ -18,21 +18,17 @@ from portal_settings.notices import (
     email_clients_after_commit,
 )
 from portal_settings.reasons import REASON_NEEDED, HidingReason, hides_records, reason_words
-from portal_settings.schedule import Dated, ScheduleInputError, dated_from_json, dated_value
+from portal_settings.schedule import (
+    Dated,
+    ScheduleInputError,
+    dated_from_json,
+    dated_value,
+    trail_text,
+)
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target, with_settings
 
 INHERITED_PREFIX = "default:"
-# How the audit trail writes a dated value: "dated:off|<from, UTC ISO>|<until>", or
-# "dated:none" for no dated value (resolver.trail_value_label reads it).
-DATED_PREFIX = "dated:"
-NO_DATED_VALUE = "dated:none"
-
-
-def dated_label(entry: dict | None) -> str:
-    if entry is None:
-        return NO_DATED_VALUE
-    return f"{DATED_PREFIX}{entry['level']}|{entry.get('from') or ''}|{entry.get('until') or ''}"
 
 
 def explicit_label(value: str | None, inherited=None) -> str:
@@ -204,13 +200,13 @@ def portal_settings_update(
 
 def _trail_old(change: Change, inherited) -> str:
     if change.dated:
-        return dated_label(change.dated_old)
+        return trail_text(change.dated_old)
     return explicit_label(change.old, inherited[change.section.key])
 
 
 def _trail_new(change: Change, inherited) -> str:
     if change.dated:
-        return dated_label(change.dated_new)
+        return trail_text(change.dated_new)
     return explicit_label(change.new, inherited[change.section.key])
 
 

@@ -35,7 +35,7 @@ from portal_settings.forms import (
 from portal_settings.models import Level, Preset
 from portal_settings.reasons import reason_context
 from portal_settings.report import active_clients, csv_lines, report_rows
-from portal_settings.schedule import dated_from_json
+from portal_settings.schedule import dated_from_json, dated_from_trail, day_words, trail_text
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
@@ -119,6 +119,45 @@ def _dated_row(section, schedule: dict, now) -> dict:
     }
 
 
+def _dated_history(entries, *, schedule: dict, now) -> None:
+    """Say on each History entry that set a dated value when it started and ended: worked out
+    when read from the entry, the newer entries of its section and the value stored now, so no
+    job needs to have run. Sets `entry.dated_events` (a list of phrases)."""
+    entries = list(entries)  # newest first
+    for index, entry in enumerate(entries):
+        dated = dated_from_trail(entry.new_value) if entry.section else None
+        if dated is None:
+            continue
+        newer = [
+            other
+            for other in entries[:index]
+            if other.section == entry.section and other.new_value.startswith("dated:")
+        ]
+        replaced_at = newer[-1].created_at if newer else None
+        live = replaced_at is None and trail_text(schedule.get(entry.section)) == entry.new_value
+        start = max(dated.start or entry.created_at, entry.created_at)
+        events = []
+        if replaced_at is not None and replaced_at <= start:
+            events.append("Replaced before it started")
+        elif start <= now:
+            events.append(f"Started {day_words(start)}")
+        else:
+            events.append(f"Starts {day_words(start)}")
+        if replaced_at is not None and replaced_at > start:
+            if dated.end is not None and dated.end <= replaced_at:
+                events.append(f"Ended {day_words(dated.end)}")
+            else:
+                events.append(f"Ended {day_words(replaced_at)}, when changed")
+        elif replaced_at is None and not live:
+            events.append("Changed later")
+        elif dated.end is not None:
+            ended = dated.end <= now
+            events.append(f"{'Ended' if ended else 'Ends'} {day_words(dated.end)}")
+            if ended:
+                events.append("no longer counts")
+        entry.dated_events = events
+
+
 def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     status = 200
     changes = None
@@ -173,6 +212,8 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
         ),
         HISTORY_PER_PAGE,
     ).get_page(request.GET.get("history"))
+    if target.takes_dated_values:
+        _dated_history(history.object_list, schedule=target.own_schedule(), now=timezone.now())
     context.update(
         {
             "presets": (

@@ -32,18 +32,22 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 class Clock:
-    """timezone.now(), moved: every caller of django.utils.timezone.now() sees it."""
+    """A stopped clock for timezone.now() (every caller of django.utils.timezone.now() sees
+    it), moved only by the test: boundaries to the second, whatever the test's own speed."""
 
     def __init__(self, monkeypatch):
-        self.offset = timedelta()
-        real = timezone.now
-        monkeypatch.setattr(timezone, "now", lambda: real() + self.offset)
+        self.moment = timezone.now().replace(microsecond=0)
+        monkeypatch.setattr(timezone, "now", lambda: self.moment)
+        # The audit trail's default was bound to the real function when the model was defined.
+        monkeypatch.setattr(
+            AuditEntry._meta.get_field("created_at"), "_get_default", lambda: self.moment
+        )
 
     def move(self, **delta):
-        self.offset += timedelta(**delta)
+        self.moment += timedelta(**delta)
 
-    def now(self):
-        return timezone.now()
+    def set_to(self, moment):
+        self.moment = moment
 
 
 @pytest.fixture
@@ -181,11 +185,11 @@ def test_a_dated_off_ends_at_the_next_request_after_until(provider, client_recor
     save_dated(provider, client_record, {"billing": off(end=until)})
     portal = signed_in(client_record.user)
     url = reverse("portal:billing")
-    clock.move(seconds=59)
+    clock.set_to(until - timedelta(seconds=1))
     assert portal.get(url).status_code == 403  # just before: still off
-    clock.move(seconds=1)
+    clock.set_to(until)
     assert portal.get(url).status_code == 200  # at until: ended
-    clock.move(seconds=1)
+    clock.set_to(until + timedelta(seconds=1))
     assert portal.get(url).status_code == 200
 
 
@@ -194,14 +198,16 @@ def test_a_dated_off_starts_at_the_next_request_at_from(provider, client_record,
     save_dated(provider, client_record, {"billing": off(start=start)})
     portal = signed_in(client_record.user)
     url = reverse("portal:billing")
-    clock.move(seconds=59)
+    clock.set_to(start - timedelta(seconds=1))
     assert portal.get(url).status_code == 200  # just before
-    clock.move(seconds=1)
+    clock.set_to(start)
     response = portal.get(url)
     assert response.status_code == 403  # at from
     assert "not part of your portal" in response.content.decode()
     # The tab bar reads the same resolution: the Billing tab is gone too.
     assert 'href="/portal/billing/"' not in portal.get(reverse("portal:home")).content.decode()
+    clock.set_to(start + timedelta(seconds=1))
+    assert portal.get(url).status_code == 403  # just after
 
 
 def test_a_groups_dated_off_reaches_its_clients_until_it_ends(provider, group, clock):
@@ -381,3 +387,57 @@ def test_the_report_csv_shows_dated_values(provider, admin_http, client_record):
     response = admin_http.get(reverse("portal_settings:report-csv"))
     body = b"".join(response.streaming_content).decode()
     assert f"Set for this client: Off until {day(until)}" in body
+
+
+# The History: when a dated value started and ended, with no job
+
+
+def history_notes(http, url) -> list[str]:
+    page = http.get(url).content.decode()
+    return [
+        part.split("</p>")[0] for part in page.split('<p class="history-note history-dated">')[1:]
+    ]
+
+
+def test_the_history_says_when_a_dated_value_started_and_ended(
+    provider, provider_http, client_record, clock
+):
+    start = timezone.now() + timedelta(days=1)
+    until = start + timedelta(days=2)
+    save_dated(provider, client_record, {"billing": off(start=start, end=until)})
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    assert history_notes(provider_http, url) == [
+        f"Starts {day_and_time(start)} · Ends {day_and_time(until)}"
+    ]
+    clock.set_to(start)
+    provider_http = signed_in(provider)
+    assert history_notes(provider_http, url) == [
+        f"Started {day_and_time(start)} · Ends {day_and_time(until)}"
+    ]
+    clock.set_to(until)
+    provider_http = signed_in(provider)
+    assert history_notes(provider_http, url) == [
+        f"Started {day_and_time(start)} · Ended {day_and_time(until)} · no longer counts"
+    ]
+
+
+def test_the_history_ends_a_dated_value_when_it_is_replaced(
+    provider, provider_http, client_record, clock
+):
+    save_dated(provider, client_record, {"billing": off(end=timezone.now() + timedelta(days=5))})
+    set_at = timezone.now()
+    clock.move(days=1)
+    save_dated(provider, client_record, {"billing": None})
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    notes = history_notes(signed_in(provider), url)
+    assert notes == [
+        f"Started {day_and_time(set_at)} · Ended {day_and_time(set_at + timedelta(days=1))}, "
+        "when changed"
+    ]
+
+
+def day_and_time(moment) -> str:
+    with timezone.override(NEW_YORK):
+        from portal_settings.schedule import day_words
+
+        return day_words(moment)
