@@ -61,6 +61,10 @@ class AuditEntry(AppendOnlyModel):
         PRESET_SAVED = "preset_saved", "Preset saved"
         FAMILY_MEMBER_ADDED = "family_added", "Family member added"
         FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
+        # Written after the moment by portal_dated_values (a dated value holds whether or not
+        # it has run); the entry's time is the start or the end itself.
+        DATED_STARTED = "dated_started", "Dated value started"
+        DATED_ENDED = "dated_ended", "Dated value ended"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

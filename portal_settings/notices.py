@@ -257,7 +257,7 @@ def changes_for_update(
                     Sources(after, group_values, name, own, **dated),
                 )
             )
-    return _really_changed(pairs)
+    return really_changed(pairs)
 
 
 def changes_for_clients(items, *, schedules=None) -> list[tuple[Client, list]]:
@@ -284,7 +284,7 @@ def changes_for_clients(items, *, schedules=None) -> list[tuple[Client, list]]:
                 Sources(**base, client=after, client_schedule=new_dated),
             )
         )
-    return _really_changed(pairs)
+    return really_changed(pairs)
 
 
 def changes_for_moves(*, organization: Organization, old_group_ids: dict, group) -> list:
@@ -306,10 +306,11 @@ def changes_for_moves(*, organization: Organization, old_group_ids: dict, group)
             practice, new_values, group.name if group else "", own, new_dated, own_dated
         )
         pairs.append((client, before, after))
-    return _really_changed(pairs)
+    return really_changed(pairs)
 
 
-def _really_changed(pairs) -> list[tuple[Client, list]]:
+def really_changed(pairs) -> list[tuple[Client, list]]:
+    """For (client, Sources before, Sources after): those whose portal differs, with how."""
     changed = []
     for client, before, after in pairs:
         differences = _differences(_levels(resolve(before)), _levels(resolve(after)))

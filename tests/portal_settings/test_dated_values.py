@@ -4,6 +4,7 @@ client's notices when one starts or ends, the report CSV and the bulk path keepi
 
 import zoneinfo
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.urls import reverse
@@ -441,3 +442,69 @@ def day_and_time(moment) -> str:
         from portal_settings.schedule import day_words
 
         return day_words(moment)
+
+
+# The scheduled run: History entries at the moments, and the emails, once
+
+
+def test_the_run_records_each_start_and_end_once_at_its_moment(
+    provider, provider_http, client_record, clock
+):
+    from django.core.management import call_command
+
+    start = timezone.now() + timedelta(days=1)
+    until = start + timedelta(days=2)
+    save_dated(provider, client_record, {"billing": off(start=start, end=until)})
+    call_command("portal_dated_values", stdout=StringIO())
+    assert not AuditEntry.objects.filter(action__startswith="dated_").exists()  # nothing yet
+
+    clock.set_to(until + timedelta(hours=5))  # a run missed both moments
+    call_command("portal_dated_values", stdout=StringIO())
+    call_command("portal_dated_values", stdout=StringIO())  # and a repeated run adds nothing
+    entries = list(AuditEntry.objects.filter(action__startswith="dated_").order_by("created_at"))
+    assert [(e.action, e.created_at, e.section) for e in entries] == [
+        ("dated_started", start.replace(microsecond=0), "billing"),
+        ("dated_ended", until.replace(microsecond=0), "billing"),
+    ]
+    assert all(e.client_id == client_record.pk and e.actor is None for e in entries)
+    page = (
+        signed_in(provider)
+        .get(reverse("portal_settings:client", args=[client_record.pk]))
+        .content.decode()
+    )
+    assert "Set for this client: Off from" in page and " started</p>" in page
+    assert " ended</p>" in page
+
+
+def test_a_start_before_the_value_was_set_is_not_recorded_again(provider, client_record, clock):
+    from portal_settings.dated_events import dated_values_record
+
+    until = timezone.now() + timedelta(days=1)
+    save_dated(provider, client_record, {"billing": off(end=until)})  # in force at once
+    clock.move(hours=1)
+    assert dated_values_record() == 0  # its start is the change itself
+    clock.set_to(until)
+    assert dated_values_record() == 1
+    assert AuditEntry.objects.get(action="dated_ended").created_at == until.replace(microsecond=0)
+
+
+def test_the_run_emails_the_groups_clients_once_when_a_dated_off_starts(
+    provider, organization, group, clock, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal_settings.dated_events import dated_values_record
+
+    organization.email_clients_on_portal_changes = True
+    organization.save()
+    member = ClientFactory(organization=organization, group=group)
+    own_setting = ClientFactory(organization=organization, group=group)
+    save_dated(provider, own_setting, {}, changes={"packages": "view"})  # theirs decides
+    start = timezone.now() + timedelta(days=1)
+    save_dated(provider, group, {"packages": off(start=start)})
+    assert mailoutbox == []  # not started: nobody's portal changed yet
+
+    clock.set_to(start)
+    with django_capture_on_commit_callbacks(execute=True):
+        dated_values_record()
+        dated_values_record()
+    assert [message.to for message in mailoutbox] == [[member.user.email]]
+    assert "Packages" in mailoutbox[0].body
