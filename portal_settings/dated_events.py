@@ -45,7 +45,7 @@ def dated_values_record(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         # Locked, so two runs at once cannot both record the same moment.
         rows = list(
-            PortalSettings.objects.select_for_update()
+            PortalSettings.objects.select_for_update(of=("self",))
             .filter(Q(client__isnull=False) | Q(group__isnull=False))
             .exclude(schedule={})
             .select_related("client__organization", "group__organization")
