@@ -379,7 +379,10 @@ def _plan(*, changes, inherited, effective, values: dict) -> list[Change]:
             continue
         chosen = changes[key]
         old = Access(values[key]) if key in values else None
-        new = None if chosen is None or chosen is inherited[key].access else chosen
+        # A level equal to what is inherited follows it again, unless that is a dated value
+        # (or one is coming): then the choice is kept, for after the dates.
+        follows = chosen is inherited[key].access and not _dated_inherited(inherited[key])
+        new = None if chosen is None or follows else chosen
         if new == old:
             continue
         if new is None:
@@ -389,6 +392,10 @@ def _plan(*, changes, inherited, effective, values: dict) -> list[Change]:
         access = inherited[key].access if new is None else new
         applied.append(Change(BY_KEY[key], old, new, access, effective[key].access))
     return applied
+
+
+def _dated_inherited(resolution) -> bool:
+    return resolution.dated or resolution.upcoming is not None
 
 
 @dataclass(frozen=True)

@@ -508,3 +508,16 @@ def test_the_run_emails_the_groups_clients_once_when_a_dated_off_starts(
         dated_values_record()
     assert [message.to for message in mailoutbox] == [[member.user.email]]
     assert "Packages" in mailoutbox[0].body
+
+
+def test_choosing_what_a_dated_value_gives_now_is_kept_for_after_it_ends(provider, group, clock):
+    """With the group's Billing Off until a date, a client set to Off keeps their own Off:
+    it is not "the inherited value" once the group's dated value ends."""
+    member = ClientFactory(organization=group.organization, group=group)
+    until = timezone.now() + timedelta(days=1)
+    save_dated(provider, group, {"billing": off(end=until)})
+    changes = save_dated(provider, member, {}, changes={"billing": "off"})
+    assert [c.new for c in changes] == [Access.OFF]
+    assert PortalSettings.objects.get(client=member).values == {"billing": "off"}
+    clock.set_to(until)
+    assert signed_in(member.user).get(reverse("portal:billing")).status_code == 403
