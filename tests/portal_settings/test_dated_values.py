@@ -521,3 +521,17 @@ def test_choosing_what_a_dated_value_gives_now_is_kept_for_after_it_ends(provide
     assert PortalSettings.objects.get(client=member).values == {"billing": "off"}
     clock.set_to(until)
     assert signed_in(member.user).get(reverse("portal:billing")).status_code == 403
+
+
+def test_a_dated_off_in_force_at_once_emails_the_client_at_save(
+    provider, organization, client_record, mailoutbox, django_capture_on_commit_callbacks
+):
+    organization.email_clients_on_portal_changes = True
+    organization.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_dated(provider, client_record, {"billing": off(start=timezone.now() + timedelta(1))})
+    assert mailoutbox == []  # still to come: nothing changed yet
+    with django_capture_on_commit_callbacks(execute=True):
+        save_dated(provider, client_record, {"billing": off(end=timezone.now() + timedelta(1))})
+    assert [message.to for message in mailoutbox] == [[client_record.user.email]]
+    assert "Billing" in mailoutbox[0].body
