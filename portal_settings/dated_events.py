@@ -46,9 +46,11 @@ def dated_values_record(*, now: datetime | None = None) -> int:
         # Locked, so two runs at once cannot both record the same moment.
         rows = list(
             PortalSettings.objects.select_for_update(of=("self",))
-            .filter(Q(client__isnull=False) | Q(group__isnull=False))
+            .filter(Q(client__isnull=False) | Q(group__isnull=False) | Q(family_link__isnull=False))
             .exclude(schedule={})
-            .select_related("client__organization", "group__organization")
+            .select_related(
+                "client__organization", "group__organization", "family_link__organization"
+            )
             .order_by("pk")
         )
         if not rows:
@@ -61,7 +63,8 @@ def dated_values_record(*, now: datetime | None = None) -> int:
         )
         for event in events:
             organization = _target(event.row).organization
-            if organization.email_clients_on_portal_changes:
+            # Family members are not emailed (nor shown notices) about their own settings.
+            if organization.email_clients_on_portal_changes and not event.row.family_link_id:
                 email_clients_after_commit(
                     organization=organization, changed=_changed_clients(event)
                 )
@@ -69,42 +72,59 @@ def dated_values_record(*, now: datetime | None = None) -> int:
 
 
 def _target(row: PortalSettings):
-    return row.client if row.client_id else row.group
+    return row.family_link or row.client or row.group
+
+
+def _ident(row: PortalSettings) -> tuple:
+    if row.family_link_id:
+        return (Level.FAMILY, row.family_link_id)
+    if row.client_id:
+        return (Level.CLIENT, row.client_id)
+    return (Level.GROUP, row.group_id)
+
+
+def _entry_ident(level, client_id, group_id, family_link_id) -> tuple:
+    target = {Level.FAMILY: family_link_id, Level.CLIENT: client_id, Level.GROUP: group_id}
+    return (level, target.get(level))
 
 
 def _due(rows, now) -> list[DatedEvent]:
     """The starts and ends that have passed and have no entry yet: two queries."""
     clients = [row.client_id for row in rows if row.client_id]
     groups = [row.group_id for row in rows if row.group_id]
-    touching = Q(level=Level.CLIENT, client_id__in=clients) | Q(
-        level=Level.GROUP, group_id__in=groups
+    links = [row.family_link_id for row in rows if row.family_link_id]
+    touching = (
+        Q(level=Level.CLIENT, client_id__in=clients)
+        | Q(level=Level.GROUP, group_id__in=groups)
+        | Q(level=Level.FAMILY, family_link_id__in=links)
     )
-    recorded = set(
-        AuditEntry.objects.filter(touching, action__in=[STARTED, ENDED]).values_list(
-            "client_id", "group_id", "section", "action", "new_value"
-        )
-    )
+    target_fields = ("level", "client_id", "group_id", "family_link_id")
+    recorded = {
+        (_entry_ident(*fields), section, action, value)
+        for *fields, section, action, value in AuditEntry.objects.filter(
+            touching, action__in=[STARTED, ENDED]
+        ).values_list(*target_fields, "section", "action", "new_value")
+    }
     # When each dated value was set: a start before that was recorded by the change itself.
     set_at: dict = {}
-    for client_id, group_id, section, value, created_at in (
+    for *fields, section, value, created_at in (
         AuditEntry.objects.filter(
             touching,
             action=AuditEntry.Action.SETTING_CHANGED,
             new_value__startswith=TRAIL_PREFIX,
         )
         .exclude(new_value=TRAIL_NONE)
-        .values_list("client_id", "group_id", "section", "new_value", "created_at")
+        .values_list(*target_fields, "section", "new_value", "created_at")
     ):
-        key = (client_id, group_id, section, value)
+        key = (_entry_ident(*fields), section, value)
         set_at[key] = max(set_at.get(key, created_at), created_at)
 
     events = []
     for row in rows:
-        client_id = row.client_id if row.client_id else None
-        group_id = None if row.client_id else row.group_id
+        ident = _ident(row)
         for section, stored in sorted(row.schedule.items()):
             dated, trail = dated_from_json(stored), trail_text(stored)
-            since = set_at.get((client_id, group_id, section, trail))
+            since = set_at.get((ident, section, trail))
             moments = []
             started = dated.start is not None and dated.start <= now
             if started and (since is None or dated.start > since):
@@ -112,13 +132,19 @@ def _due(rows, now) -> list[DatedEvent]:
             if dated.end is not None and dated.end <= now:
                 moments.append((ENDED, dated.end))
             for action, moment in moments:
-                if (client_id, group_id, section, action, trail) not in recorded:
+                if (ident, section, action, trail) not in recorded:
                     events.append(DatedEvent(row, section, action, moment, trail))
     return events
 
 
 def _entry(event: DatedEvent, *, organization) -> AuditEntry:
-    target = {"client": event.row.client} if event.row.client_id else {"group": event.row.group}
+    row = event.row
+    if row.family_link_id:
+        target = {"family_link": row.family_link}
+    elif row.client_id:
+        target = {"client": row.client}
+    else:
+        target = {"group": row.group}
     entry = audit_entry(
         actor=None,
         organization=organization,

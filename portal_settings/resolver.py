@@ -451,7 +451,7 @@ FAMILY_BUILT_IN: Mapping[str, Access] = {"journal": Access.OFF, "documents": Acc
 
 def _family_link_levels(*, values_only: bool = False) -> dict:
     return {
-        **_level("own", values_only=values_only, family_link=OuterRef("pk")),
+        **_level("own", values_only=values_only, dated=True, family_link=OuterRef("pk")),
         **_level(
             "group",
             values_only=values_only,
@@ -496,6 +496,7 @@ def sources_for_family_link(link: FamilyLink) -> Sources:
         group=(link.group_values or {}) if group is not None else None,
         group_name=group.name if group is not None else "",
         client=link.own_values or {},
+        client_schedule=getattr(link, "own_schedule", None) or {},
     )
 
 

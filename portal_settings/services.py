@@ -218,7 +218,9 @@ def validate_dated(dated: dict, *, target: Target) -> dict[str, Dated | None]:
     if not dated:
         return {}
     if not target.takes_dated_values:
-        raise SettingsValueError("Dates can be set on a client's or a group's settings only.")
+        raise SettingsValueError(
+            "Dates can be set on a client's, a family member's or a group's own settings only."
+        )
     unknown = sorted(str(key) for key in set(dated) - set(BY_KEY))
     if unknown:
         raise SettingsValueError(f"Unknown section: {', '.join(unknown)}")

@@ -150,8 +150,11 @@ class Target:
 
     @property
     def takes_dated_values(self) -> bool:
-        """Dated values are kept on a client's row and on a group's clients' column."""
-        return self.level == Level.CLIENT or (self.level == Level.GROUP and not self.for_family)
+        """Dated values are kept on a client's or a family member's own row and on a group's
+        clients' column (not on the practice defaults, nor on a family column)."""
+        if self.level in (Level.CLIENT, Level.FAMILY):
+            return True
+        return self.level == Level.GROUP and not self.for_family
 
     def own_schedule(self) -> dict:
         """This target's dated values (portal_settings.schedule), as stored."""

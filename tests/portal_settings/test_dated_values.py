@@ -142,24 +142,23 @@ def test_a_crafted_dated_value_that_has_ended_is_refused(provider, client_record
     assert not PortalSettings.objects.filter(client=client_record).exists()
 
 
-def test_dates_are_refused_on_the_practice_and_family_settings(
-    provider, organization, client_record
+def test_dates_are_refused_on_the_practice_and_family_columns(
+    provider, organization, group, client_record
 ):
     dated = {"billing": off(end=timezone.now() + timedelta(days=1))}
-    with pytest.raises(SettingsValueError, match="client's or a group's"):
+    with pytest.raises(SettingsValueError, match="client's, a family member's or a group's"):
         save_dated(provider, organization, dated)
-    link = FamilyLinkFactory(client=client_record)
-    target = Target.of(link).reload()
-    with pytest.raises(SettingsValueError, match="client's or a group's"):
-        portal_settings_update(
-            actor=provider,
-            target=target,
-            changes={},
-            shown_version=target.version_token(),
-            dated=dated,
-        )
-    group_family = Target.of(client_record.organization, FAMILY).reload()
-    assert not group_family.takes_dated_values
+    for column in (Target.of(organization, FAMILY), Target.of(group, FAMILY)):
+        target = column.reload()
+        assert not target.takes_dated_values
+        with pytest.raises(SettingsValueError, match="client's, a family member's or a group's"):
+            portal_settings_update(
+                actor=provider,
+                target=target,
+                changes={},
+                shown_version=target.version_token(),
+                dated=dated,
+            )
 
 
 def test_a_bulk_change_keeps_each_clients_dated_values(provider, organization, client_record):
@@ -535,3 +534,52 @@ def test_a_dated_off_in_force_at_once_emails_the_client_at_save(
         save_dated(provider, client_record, {"billing": off(end=timezone.now() + timedelta(1))})
     assert [message.to for message in mailoutbox] == [[client_record.user.email]]
     assert "Billing" in mailoutbox[0].body
+
+
+# A family member's own settings take dated values too
+
+
+def test_a_family_members_dated_off_holds_until_it_ends(provider, client_record, clock):
+    link = FamilyLinkFactory(client=client_record)
+    until = timezone.now() + timedelta(seconds=60)
+    target = Target.of(link).reload()
+    assert target.takes_dated_values
+    portal_settings_update(
+        actor=provider,
+        target=target,
+        changes={},
+        shown_version=target.version_token(),
+        dated={"billing": off(end=until)},
+    )
+    assert PortalSettings.objects.get(family_link=link).schedule["billing"]["level"] == "off"
+    parent = signed_in(link.user)
+    parent.get(reverse("accounts:family"))  # the chooser keeps their one client
+    clock.set_to(until - timedelta(seconds=1))
+    assert parent.get(reverse("portal:billing")).status_code == 403
+    clock.set_to(until)
+    assert parent.get(reverse("portal:billing")).status_code == 200
+    # The client's own portal never followed the family member's dates.
+    assert signed_in(client_record.user).get(reverse("portal:billing")).status_code == 200
+    # The scheduled run records its end on the family member's History, once.
+    from portal_settings.dated_events import dated_values_record
+
+    assert dated_values_record() == 1
+    assert dated_values_record() == 0
+    entry = AuditEntry.objects.get(action="dated_ended")
+    assert (entry.family_link_id, entry.client_id, entry.level) == (
+        link.pk,
+        client_record.pk,
+        "family",
+    )
+
+
+def test_the_family_members_settings_page_sets_and_shows_dates(provider_http, client_record):
+    link = FamilyLinkFactory(client=client_record)
+    url = reverse("portal_settings:family", args=[client_record.pk, link.pk])
+    until = timezone.now() + timedelta(days=6)
+    response = page_post(
+        provider_http, url, {"dated-goals-level": "off", "dated-goals-until": local_input(until)}
+    )
+    assert response.status_code == 302
+    page = provider_http.get(url).content.decode()
+    assert f"Set for this family member: Off until {day(until)}" in page
