@@ -1,5 +1,8 @@
-"""The roster's bulk actions timed at 1,000 and 10,000 selected clients (part of `make bench`;
-also `python -m benchmarks.bulk` alone, with DATABASE_URL set to PostgreSQL).
+"""The roster's bulk actions timed at 1,000, 5,000 and 10,000 selected clients (part of
+`make bench`; also `python -m benchmarks.bulk` alone, with DATABASE_URL set to PostgreSQL).
+
+`BENCH_BULK_SIZES=5000` picks the sizes (of 1000, 5000, 10000); `--cprofile` prints, for each
+action, the top functions of its review + confirm (CPU timer, profiler overhead included).
 
 Each size is a practice of its own ("Bench Bulk 1k", "Bench Bulk 10k"), so the page benchmarks'
 practices are never changed. Each action goes through the provider's real path in process
@@ -9,7 +12,10 @@ every run starts from the same data. Archiving cannot be undone in bulk, so it i
 transaction that is then rolled back (its commit is not in the figure).
 """
 
+import cProfile
+import io
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -18,7 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 sys.path.insert(0, str(ROOT))
 
-SIZES = (("Bench Bulk 1k", 1_000), ("Bench Bulk 10k", 10_000))
+SIZES = (("Bench Bulk 1k", 1_000), ("Bench Bulk 5k", 5_000), ("Bench Bulk 10k", 10_000))
+PROFILE = "--cprofile" in sys.argv
+
+
+def _sizes():
+    wanted = os.environ.get("BENCH_BULK_SIZES", "")
+    if not wanted:
+        return SIZES
+    picked = {int(n) for n in wanted.split(",")}
+    return tuple((name, size) for name, size in SIZES if size in picked)
 
 
 class _Rollback(Exception):
@@ -53,8 +68,11 @@ def _timed_post(http, data):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    profiler = cProfile.Profile(time.process_time) if PROFILE else None
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         review = http.post("/clients/bulk/", data, HTTP_HOST="127.0.0.1")
         fingerprint = review.context["fingerprint"] if review.context else ""
         done = http.post(
@@ -62,9 +80,20 @@ def _timed_post(http, data):
             {**data, "confirm": "1", "fingerprint": fingerprint},
             HTTP_HOST="127.0.0.1",
         )
+        if profiler:
+            profiler.disable()
         elapsed = time.perf_counter() - started
     if review.status_code != 200 or done.status_code != 302:
         sys.exit(f"bulk action {data['action']} failed: {review.status_code}, {done.status_code}")
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(
+            r"/(clients|portal_settings|audit)/|query|sql", 40
+        )
+        stats.sort_stats("tottime").print_stats(15)
+        print(f"--- {data['action']}: {elapsed * 1000:,.0f} ms wall ---")
+        print(out.getvalue())
     return elapsed, len(captured.captured_queries)
 
 
@@ -79,7 +108,7 @@ def time_bulk_actions() -> list[tuple]:
 
     setup_test_environment()  # so the test client records the rendered context
     rows = []
-    for name, size in SIZES:
+    for name, size in _sizes():
         organization, provider = _practice(name, size)
         target = ClientGroup.objects.get(organization=organization, name="Bulk target")
         http = HttpClient()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from clients.bulk import ExtraBulkAction
 from clients.models import AccessRefusal
 from clients.security import record_refusal
+from clients.selectors import client_names
 from clients.services import BulkOutOfScope
 from clients.validators import parse_id
 from portal_settings.levels import Access
@@ -134,7 +135,7 @@ def _bulk_settings_view(changes_from):
         except (_Refused, SettingsValueError) as refusal:
             message = getattr(refusal, "message", str(refusal))
             return render(request, "clients/client_bulk.html", {"error": message}, status=400)
-        changing = [client for client in clients if client.pk in plan]
+        changing = [client.pk for client in clients.clients if client.pk in plan]
         by_section = {}
         for applied in plan.values():
             for change in applied:
@@ -158,9 +159,11 @@ def _bulk_settings_view(changes_from):
             "changing": len(changing),
             "unchanged": len(clients) - len(changing),
             "summary": summary,
-            "names": [
-                f"{c.user.last_name}, {c.user.first_name}" for c in changing[:BULK_NAMES_SHOWN]
-            ],
+            "names": client_names(
+                organization=request.organization,
+                client_ids=changing[:BULK_NAMES_SHOWN],
+                limit=BULK_NAMES_SHOWN,
+            ),
             "more": max(0, len(changing) - BULK_NAMES_SHOWN),
             "ids": client_ids if search is None else [],
             "search": search,

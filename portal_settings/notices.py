@@ -228,6 +228,30 @@ def changes_for_clients(items) -> list[tuple[Client, list]]:
     return _really_changed(pairs)
 
 
+def changes_for_selection(*, selection, outcomes) -> list[tuple[Client, list]]:
+    """For a bulk change at the client level (portal_settings.services: the selection and each
+    changing client's outcome): the clients who can use their portal and whose portal really
+    changed, with what changed. Each distinct outcome is compared once; one query loads the
+    logins of those to tell, none when there are none."""
+    differences_of, changed = {}, {}
+    for client in selection.clients:
+        outcome = outcomes.get(client.pk)
+        if outcome is None or not client.has_portal_access:
+            continue
+        differences = differences_of.get(id(outcome))
+        if differences is None:
+            differences = differences_of[id(outcome)] = _differences(
+                _levels(resolve(selection.sources(client, client.own))),
+                _levels(resolve(selection.sources(client, outcome.values))),
+            )
+        if differences:
+            changed[client.pk] = differences
+    if not changed:
+        return []
+    clients = Client.objects.filter(pk__in=list(changed)).select_related("user").order_by("pk")
+    return [(client, changed[client.pk]) for client in clients]
+
+
 def changes_for_moves(*, organization: Organization, old_group_ids: dict, group) -> list:
     """Clients moved to `group` (None: no group) from the groups in `old_group_ids` (client pk
     -> group id or None): whose portal the move really changed. Four queries."""
@@ -262,8 +286,13 @@ def email_clients_after_commit(*, organization: Organization, changed) -> None:
     one message per client, naming only the sections turned off or on."""
     if not organization.email_clients_on_portal_changes or not changed:
         return
-    messages = [_message(organization, client, differences) for client, differences in changed]
-    transaction.on_commit(lambda: _send(messages), robust=True)
+    # Written after commit too: thousands of messages do not hold the change's locks.
+    transaction.on_commit(
+        lambda: _send(
+            [_message(organization, client, differences) for client, differences in changed]
+        ),
+        robust=True,
+    )
 
 
 def _message(organization, client, differences) -> EmailMessage:
