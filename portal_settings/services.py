@@ -19,6 +19,7 @@ from portal_settings.notices import (
     changes_for_selection,
     changes_for_update,
     email_clients_after_commit,
+    family_changes_for_update,
 )
 from portal_settings.reasons import REASON_NEEDED, HidingReason, hides_records, reason_words
 from portal_settings.resolver import EffectiveSettings, Sources, resolve
@@ -135,7 +136,7 @@ def portal_settings_update(
         if not applied:
             return []
         # The reason is for withholding records from the client themself; what their family
-        # members may see is a different matter (and their portal changes email nobody).
+        # members may see is a different matter.
         kept_reason = (
             ""
             if current.for_family
@@ -156,10 +157,12 @@ def portal_settings_update(
             )
             for change in applied
         )
-        if current.organization.email_clients_on_portal_changes and not current.for_family:
+        if current.organization.email_clients_on_portal_changes:
+            # A family member is told of their own chain's changes, never the client of them.
+            affected = family_changes_for_update if current.for_family else changes_for_update
             email_clients_after_commit(
                 organization=current.organization,
-                changed=changes_for_update(target=current, before=before, after=values),
+                changed=affected(target=current, before=before, after=values),
             )
     return applied
 
