@@ -5,6 +5,8 @@ an email after commit."""
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import FamilyLink
@@ -170,3 +172,9 @@ def test_a_move_emails_the_family_members_whose_chain_changed(
         )
     assert [m.to for m in mail.outbox] == [[link.user.email]]
     assert "Turned off: Packages" in mail.outbox[0].body
+
+
+def test_the_notices_cost_a_family_members_home_one_query_when_nothing_changed(link, parent):
+    with CaptureQueriesContext(connection) as seen:
+        home(parent)
+    assert sum("portal_settings_familyportalseen" in q["sql"] for q in seen) == 1
