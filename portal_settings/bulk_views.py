@@ -110,13 +110,13 @@ def _bulk_settings_view(changes_from):
                     messages.success(request, done)
                     back = "?" + urlencode(search) if search else ""
                     return redirect(reverse("clients:list") + back)
-            clients = bulk_clients_with_settings(
+            selection = bulk_clients_with_settings(
                 organization=request.organization, client_ids=client_ids
             )
-            if len(clients) != len(set(client_ids)):
+            if len(selection) != len(set(client_ids)):
                 raise BulkOutOfScope("not the practice's")
-            fingerprint = bulk_settings_fingerprint(clients)
-            plan = bulk_settings_plan(clients=clients, changes=changes)
+            fingerprint = bulk_settings_fingerprint(selection)
+            plan = bulk_settings_plan(clients=selection, changes=changes)
         except BulkOutOfScope:
             record_refusal(
                 request,
@@ -135,7 +135,7 @@ def _bulk_settings_view(changes_from):
         except (_Refused, SettingsValueError) as refusal:
             message = getattr(refusal, "message", str(refusal))
             return render(request, "clients/client_bulk.html", {"error": message}, status=400)
-        changing = [client.pk for client in clients.clients if client.pk in plan]
+        changing = [client.pk for client in selection.clients if client.pk in plan]
         by_section = {}
         for applied in plan.values():
             for change in applied:
@@ -155,9 +155,9 @@ def _bulk_settings_view(changes_from):
             "title": title,
             "action": request.POST.get("action"),
             "fields": fields,
-            "selected": len(clients),
+            "selected": len(selection),
             "changing": len(changing),
-            "unchanged": len(clients) - len(changing),
+            "unchanged": len(selection) - len(changing),
             "summary": summary,
             "names": client_names(
                 organization=request.organization,
