@@ -13,6 +13,12 @@ Emails are the one thing sent at change time, since the client is not there to r
 affected clients are worked out in memory from one query (the clients with their own and their
 group's values), and the emails go out after the change commits, one per client per change,
 naming only the sections that changed.
+
+Family members are told the same way about their own chain (their link, the group's and the
+practice's family columns, the family built-in), never about the client's: a marker per family
+link (FamilyPortalSeen) for the notice on the home they see while acting for the client, and an
+email to them, if the practice asks, for a change to their own settings, a family column, or
+the client's move to another group.
 """
 
 from dataclasses import dataclass
