@@ -61,6 +61,8 @@ class AuditEntry(AppendOnlyModel):
         PRESET_SAVED = "preset_saved", "Preset saved"
         FAMILY_MEMBER_ADDED = "family_added", "Family member added"
         FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
+        ADULT_AGE_CHANGED = "adult_age_changed", "Age of adulthood changed"
+        BIRTH_DATE_CHANGED = "birth_date_changed", "Client's date of birth changed"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

@@ -36,7 +36,7 @@ class SignInView(auth_views.LoginView):
         return {**super().get_context_data(**kwargs), "paused": paused}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def invitation_accept(request, token):
     invitation = Invitation.find_usable(token)

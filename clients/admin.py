@@ -15,7 +15,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -220,6 +221,9 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
             services.family_member_links_revoke(user=obj)
 
 
+AUDITED_PRACTICE_FIELDS = ("adult_age", "email_clients_on_portal_changes")
+
+
 @admin.register(Organization)
 class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "contact_email", "time_zone", "created_at"]
@@ -234,6 +238,26 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        # The age of adulthood and the emails to clients change through their services, which
+        # record the change in the audit trail; the rest is saved as the admin saves it.
+        audited = [f for f in AUDITED_PRACTICE_FIELDS if change and f in form.changed_data]
+        chosen = {field: getattr(obj, field) for field in audited}
+        for field in audited:
+            setattr(obj, field, form.initial[field])
+        super().save_model(request, obj, form, change)
+        if "adult_age" in chosen:
+            services.practice_adult_age_set(
+                actor=request.user, organization=obj, adult_age=chosen["adult_age"]
+            )
+        if "email_clients_on_portal_changes" in chosen:
+            services.organization_client_emails_set(
+                actor=request.user,
+                organization=obj,
+                enabled=chosen["email_clients_on_portal_changes"],
+            )
+            obj.email_clients_on_portal_changes = chosen["email_clients_on_portal_changes"]
 
 
 @admin.register(Membership)
@@ -422,23 +446,66 @@ class FamilyLinkAdmin(PracticeScopedMixin, admin.ModelAdmin):
         self._change(request, queryset, "remove")
 
 
+class RefusalPracticeFilter(admin.SimpleListFilter):
+    """A refusal concerns a practice as the asker's or as the record's they reached for; the
+    filter offers the staff member's own practice only (a superuser: every practice)."""
+
+    title = "practice"
+    parameter_name = "practice"
+
+    def _in_scope(self, request):
+        if request.user.is_superuser:
+            return Organization.objects.all()
+        return related_in_scope(request, Organization)
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in self._in_scope(request).values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        organization = self._in_scope(request).filter(pk=value if value.isdigit() else None)
+        return queryset.filter(
+            Q(organization__in=organization) | Q(target_organization__in=organization)
+        )
+
+
+ANOTHER_PRACTICE = "Another practice"
+
+
 @admin.register(AccessRefusal)
 class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
-    """The security log, read-only."""
+    """The security log, read-only. Each refusal names the asker's practice and the practice
+    of the record they reached for; to a staff member, a practice other than theirs is
+    "Another practice", never its name."""
 
     list_display = [
         "when",
         "user_label",
-        "organization",
+        "asker_practice",
+        "record_practice",
         "reason",
         "method",
         "path",
         "ip_address",
     ]
-    list_filter = ["reason", ("organization", PracticeScopedRelatedFilter)]
+    list_filter = ["reason", RefusalPracticeFilter]
     search_fields = ["user_label", "path", "detail"]
     list_select_related = ["organization", "target_organization"]
     date_hierarchy = "created_at"
+    fields = [
+        "when",
+        "user_label",
+        "asker_practice",
+        "record_practice",
+        "reason",
+        "method",
+        "path",
+        "detail",
+        "ip_address",
+    ]
+    readonly_fields = fields
 
     @admin.display(description="When", ordering="created_at")
     def when(self, refusal):
@@ -447,14 +514,38 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
             return date_format(timezone.localtime(refusal.created_at), "M j, Y, g:i A T")
         return practice_time(refusal.created_at, organization)
 
+    @admin.display(description="Asker's practice", ordering="organization__name")
+    def asker_practice(self, refusal):
+        return refusal.asker_practice_name
+
+    @admin.display(description="Record's practice", ordering="target_organization__name")
+    def record_practice(self, refusal):
+        return refusal.record_practice_name
+
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
-            return queryset
+            return queryset.annotate(
+                asker_practice_name=Coalesce("organization__name", Value("—")),
+                record_practice_name=Coalesce("target_organization__name", Value("—")),
+            )
         organization = self.staff_organization(request)
         if organization is None:
             return queryset.none()
-        return queryset.filter(Q(organization=organization) | Q(target_organization=organization))
+
+        def name(field):
+            return Case(
+                When(**{field: organization}, then=Value(organization.name)),
+                When(**{f"{field}__isnull": True}, then=Value("—")),
+                default=Value(ANOTHER_PRACTICE),
+            )
+
+        return queryset.filter(
+            Q(organization=organization) | Q(target_organization=organization)
+        ).annotate(
+            asker_practice_name=name("organization"),
+            record_practice_name=name("target_organization"),
+        )
 
     def has_add_permission(self, request):
         return False

@@ -39,7 +39,7 @@ def _family_page(request, client, form, *, status=200):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def family(request, pk):
     """A client's family members, and adding one (Actions > Add family member)."""
     client = selectors.client_get(organization=request.organization, pk=pk)
@@ -104,7 +104,7 @@ def family_change(request, pk, link_pk):
     return redirect("clients:family", pk=client.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def family_choose(request):
     """Whose portal a family member opens: straight in with one, a choice with several.
 

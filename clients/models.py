@@ -422,6 +422,14 @@ class FamilyLink(models.Model):
     suspended_because = models.CharField(
         max_length=16, choices=SuspendedBecause.choices, blank=True, default=""
     )
+    # What a suspension put aside ("active" or "paused"), given back when it ends: restoring an
+    # archived client resumes the links the archive suspended, as they were, and no other.
+    suspended_from = models.CharField(
+        max_length=16,
+        choices=[("", "—"), ("active", "Active"), ("paused", "Paused")],
+        blank=True,
+        default="",
+    )
     # A suspension at adulthood asks the provider to decide; set when they have.
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -444,6 +452,10 @@ class FamilyLink(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="suspended") | models.Q(suspended_because=""),
                 name="familylink_reason_only_when_suspended",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="suspended") | models.Q(suspended_from=""),
+                name="familylink_suspended_from_only_when_suspended",
             ),
         ]
         indexes = [models.Index(fields=["user", "status"])]

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clients import services
 from clients.access import practice_admin_required
@@ -17,7 +17,7 @@ from clients.throttling import cool_off_in_words
 
 
 @practice_admin_required
-@require_GET
+@require_safe
 def security_log(request):
     organization = request.organization
     refusals = AccessRefusal.objects.filter(
@@ -34,7 +34,7 @@ def _practice_emails(organization):
 
 
 @practice_admin_required
-@require_GET
+@require_safe
 def lockouts(request):
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     # One row per account: its failures from every address count towards its pause.

@@ -172,11 +172,22 @@ def client_update(
 ) -> Client:
     """Change a client's name, email, group or date of birth.
 
-    A new email revokes what was sent to the old one: open invitations and reset links.
+    A new email revokes what was sent to the old one: open invitations and reset links. A new
+    date of birth (it decides when parents' family access is handed over) is in the audit
+    trail.
     """
     if date_of_birth is not UNCHANGED and date_of_birth != client.date_of_birth:
+        old_date = client.date_of_birth
         client.date_of_birth = date_of_birth
         client.save(update_fields=["date_of_birth"])
+        audit_record(
+            actor=actor,
+            organization=client.organization,
+            action=AuditEntry.Action.BIRTH_DATE_CHANGED,
+            client=client,
+            old_value=old_date.isoformat() if old_date else "not set",
+            new_value=date_of_birth.isoformat() if date_of_birth else "not set",
+        )
         today = timezone.localdate(timezone=zoneinfo.ZoneInfo(client.organization.time_zone))
         if date_of_birth is not None and not client.is_adult_on(today):
             # A minor after all: no decision about adulthood stands; the handover will ask again.
@@ -263,8 +274,8 @@ def client_archive(*, actor: User, client: Client) -> Client:
     # A link taken before archiving must not work after a restore.
     _revoke_issued_links(client=client)
     _sync_login(client)
-    # Nobody reaches an archived client's portal: every family link is suspended (a restore
-    # leaves them suspended; the provider resumes each one deliberately).
+    # Nobody reaches an archived client's portal: every family link is suspended, keeping
+    # what it was (active or paused) for a restore to give back.
     for link in client.family_links.select_for_update().filter(
         status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED]
     ):
@@ -294,6 +305,16 @@ def client_restore(*, actor: User, client: Client) -> Client:
     client.archived_at = None
     client.save(update_fields=["archived_at"])
     _sync_login(client)
+    # The family access the archive suspended comes back as it was (active or paused); a link
+    # a provider removed, or one suspended at adulthood, stays as it is. The handover at
+    # adulthood still applies at the family member's next request.
+    for link in client.family_links.select_for_update().filter(
+        status=FamilyLink.Status.SUSPENDED,
+        suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
+    ):
+        _family_link_status_set(
+            actor=actor, link=link, status=link.suspended_from or FamilyLink.Status.PAUSED
+        )
     audit_record(
         actor=actor,
         organization=client.organization,
@@ -345,6 +366,34 @@ def organization_client_emails_set(*, actor: User, organization: Organization, e
         action=AuditEntry.Action.CLIENT_EMAILS_CHANGED,
         old_value="off" if enabled else "on",
         new_value="on" if enabled else "off",
+    )
+    return organization
+
+
+ADULT_AGE_REFUSED = "The age of adulthood is between {low} and {high} years."
+
+
+@transaction.atomic
+def practice_adult_age_set(*, actor: User, organization: Organization, adult_age: int):
+    """The age at which a client is an adult, when their parents' and guardians' family access
+    is handed over: every change recorded in the audit trail, whoever makes it (the practice
+    settings page, the Django admin)."""
+    low, high = ADULT_AGE
+    if type(adult_age) is not int or not low <= adult_age <= high:
+        raise ValidationError({"adult_age": ADULT_AGE_REFUSED.format(low=low, high=high)})
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    old = locked.adult_age
+    organization.adult_age = adult_age
+    if old == adult_age:
+        return organization
+    locked.adult_age = adult_age
+    locked.save(update_fields=["adult_age"])
+    audit_record(
+        actor=actor,
+        organization=locked,
+        action=AuditEntry.Action.ADULT_AGE_CHANGED,
+        old_value=str(old),
+        new_value=str(adult_age),
     )
     return organization
 
@@ -575,6 +624,7 @@ def _bulk_family_suspend(*, client_ids, now) -> tuple[list[tuple], set]:
     FamilyLink.objects.filter(pk__in=link_ids).update(
         status=FamilyLink.Status.SUSPENDED,
         suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
+        suspended_from=models.F("status"),  # the value before this UPDATE: active or paused
         status_changed_at=now,
     )
     Invitation.objects.usable().filter(family_link_id__in=link_ids).update(revoked_at=now)
@@ -628,6 +678,7 @@ STATUS_WORDS = {
     FamilyLink.Status.SUSPENDED: "suspended",
     FamilyLink.Status.REMOVED: "removed",
 }
+ARCHIVED_WORDS = "suspended: client archived"
 
 
 def _family_person(*, organization: Organization, client: Client, email: str) -> User | None:
@@ -802,8 +853,12 @@ def _family_link_status_set(
     old_because = link.suspended_because
     link.status = status
     link.suspended_because = because if status == FamilyLink.Status.SUSPENDED else ""
+    if status != FamilyLink.Status.SUSPENDED:
+        link.suspended_from = ""
+    elif old != FamilyLink.Status.SUSPENDED:
+        link.suspended_from = old  # what the end of the suspension gives back
     link.status_changed_at = timezone.now()
-    fields = ["status", "suspended_because", "status_changed_at"]
+    fields = ["status", "suspended_because", "suspended_from", "status_changed_at"]
     if (
         status != FamilyLink.Status.SUSPENDED
         and old == FamilyLink.Status.SUSPENDED
@@ -823,13 +878,16 @@ def _family_link_status_set(
     if because == FamilyLink.SuspendedBecause.ADULT:
         words = f"suspended: {link.client.name} reached {link.organization.adult_age}"
     elif because == FamilyLink.SuspendedBecause.ARCHIVED:
-        words = "suspended: client archived"
+        words = ARCHIVED_WORDS
+    old_words = STATUS_WORDS[old]
+    if old == FamilyLink.Status.SUSPENDED and old_because == FamilyLink.SuspendedBecause.ARCHIVED:
+        old_words = ARCHIVED_WORDS
     audit_record(
         actor=actor,
         organization=link.organization,
         action=AuditEntry.Action.FAMILY_ACCESS_CHANGED,
         client=link.client,
-        old_value=f"{who}: {STATUS_WORDS[old]}"[:200],
+        old_value=f"{who}: {old_words}"[:200],
         new_value=f"{who}: {words}"[:200],
         note=note,
     )

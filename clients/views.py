@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
@@ -29,7 +29,7 @@ CLIENTS_PER_PAGE = 25
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_list(request):
     archived = request.GET.get("status") == "archived"
     search = RosterSearchForm(request.GET)
@@ -78,7 +78,7 @@ def client_list(request):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_create(request):
     form = ClientForm(request.POST or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def client_create(request):
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_detail(request, pk):
     client = selectors.client_get(organization=request.organization, pk=pk)
     context = {
@@ -118,7 +118,7 @@ def client_detail(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_edit(request, pk):
     client = selectors.client_get(organization=request.organization, pk=pk)
     initial = {
@@ -141,7 +141,7 @@ def client_edit(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_archive(request, pk):
     client = selectors.client_get(organization=request.organization, pk=pk)
     if request.method == "POST":
@@ -180,14 +180,14 @@ def client_invite(request, pk):
 
 
 @provider_required
-@require_GET
+@require_safe
 def group_list(request):
     groups = selectors.group_list(organization=request.organization)
     return render(request, "clients/group_list.html", {"groups": groups})
 
 
 @practice_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_create(request):
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +204,7 @@ def group_create(request):
 
 
 @provider_required
-@require_GET
+@require_safe
 def group_detail(request, pk):
     group = selectors.group_get(organization=request.organization, pk=pk)
     members = selectors.client_list(organization=request.organization).filter(group=group)
@@ -212,7 +212,7 @@ def group_detail(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_portal_login(request, pk):
     """Turn the client's portal login on or off (GET shows what turning it off does)."""
     client = selectors.client_get(organization=request.organization, pk=pk)

@@ -3,7 +3,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.forms import ThrottledPasswordChangeForm
 from clients.models import FamilyLink
@@ -13,7 +13,7 @@ from portal_settings.notices import family_notices_for_home, portal_notices_for_
 
 
 @always_available
-@require_GET
+@require_safe
 def home(request):
     """The client's home: what needs them in each section they may use (one small query per
     card, see portal.registry.home_cards), then links to the other sections."""
@@ -36,6 +36,9 @@ def home(request):
     context = {
         "cards": cards,
         "others": others,
+        # View only: listed as something to look at, not with its summary (which names its
+        # actions: paying, booking, marking goals complete)
+        "others_view_only": {key for key in others if allowed[key].view_only},
         "today": timezone.localdate(),
         "notices": notices,
     }
@@ -43,7 +46,7 @@ def home(request):
 
 
 @always_available
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def profile(request):
     """The client's own details and password. Changing it signs out their other sessions."""

@@ -44,6 +44,12 @@ class StaleSettingsError(Exception):
     """The settings changed after the form was shown; nothing was saved."""
 
 
+# What every settings form says when it is refused as stale (the pages add what to do next).
+STALE_WORDS = (
+    "These settings were changed by someone else since you opened this page, so nothing was saved."
+)
+
+
 @dataclass(frozen=True)
 class Change:
     section: Section
@@ -164,6 +170,33 @@ def portal_settings_update(
                 organization=current.organization,
                 changed=affected(target=current, before=before, after=values),
             )
+    return applied
+
+
+def portal_settings_update_check(
+    *,
+    target: Target,
+    changes: dict[str, str | None],
+    shown_version: str,
+    reason: str = "",
+    reason_other: str = "",
+) -> list[Change]:
+    """What portal_settings_update would change, without writing anything, and the same
+    refusals (SettingsValueError, ReasonRequired, StaleSettingsError). For a form that saves
+    settings along with other things (the Django admin's), so it can refuse before it saves any
+    of them; the update checks again under its lock."""
+    changes = validate_changes(changes)
+    current = target.reload()
+    if current.version_token() != shown_version:
+        raise StaleSettingsError
+    applied = _plan(
+        changes=changes,
+        inherited=current.inherited(),
+        effective=current.effective(),
+        values=current.own_values(),
+    )
+    if applied and not current.for_family:
+        hiding_reason(applied, reason=reason, reason_other=reason_other)
     return applied
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
@@ -31,6 +31,7 @@ from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
+    STALE_WORDS,
     SettingsValueError,
     StaleSettingsError,
     portal_preview_start,
@@ -91,8 +92,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             error, status = f"{exc} Nothing was saved.", 400
         except StaleSettingsError:
             error = (
-                "These settings were changed by someone else since you opened this page, so "
-                "nothing was saved. The page now shows the current settings; make your change "
+                f"{STALE_WORDS} The page now shows the current settings; make your change "
                 "again and click SAVE."
             )
             status = 409
@@ -151,7 +151,7 @@ def _family_tabs(client) -> list:
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_settings(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     context = {"client": client, "family_tabs": _family_tabs(client)}
@@ -161,7 +161,7 @@ def client_settings(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def family_settings(request, pk, link_pk):
     """One family member's own Client Portal Settings, a tab of their client's page."""
     link = scoped_get_or_404(
@@ -177,7 +177,7 @@ def family_settings(request, pk, link_pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_settings(request, pk, audience=CLIENTS):
     group = scoped_get_or_404(
         with_settings(Level.GROUP, audience), organization=request.organization, pk=pk
@@ -191,7 +191,7 @@ def group_settings(request, pk, audience=CLIENTS):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_settings(request, audience=CLIENTS):
     target = Target(Level.ORGANIZATION, request.organization, audience).reload()
     return _settings_page(
@@ -200,7 +200,7 @@ def organization_settings(request, audience=CLIENTS):
 
 
 @practice_admin_required
-@require_GET
+@require_safe
 def report(request):
     """Every active client and section, a page at a time; the CSV has them all."""
     groups = ClientGroup.objects.filter(organization=request.organization)
@@ -221,7 +221,7 @@ def report(request):
 
 
 @practice_admin_required
-@require_GET
+@require_safe
 def report_csv(request):
     group = _report_group(request, ClientGroup.objects.filter(organization=request.organization))
     clients = active_clients(organization=request.organization, group=group)
@@ -295,14 +295,14 @@ def organization_client_emails(request):
 
 
 @provider_required
-@require_GET
+@require_safe
 def preset_list(request):
     presets = Preset.objects.filter(organization=request.organization)
     return render(request, "portal_settings/preset_list.html", {"presets": presets})
 
 
 @practice_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preset_edit(request, pk=None):
     preset = None
     if pk is not None:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients.access import practice_admin_required, provider_required
 from clients.security import scoped_get_or_404
@@ -19,7 +19,7 @@ from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required
-@require_GET
+@require_safe
 def schedule(request):
     now = timezone.now()
     mine = request.GET.get("who") != "all"
@@ -42,7 +42,7 @@ def schedule(request):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def availability(request):
     form = AvailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +106,7 @@ def type_toggle(request, type_pk):
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_appointments(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     appointments = client.appointments.select_related("provider", "appointment_type")
@@ -144,13 +144,15 @@ def appointment_cancel_view(request, pk, appointment_pk):
 
 
 @practice_admin_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def practice_settings(request):
     # The form works on a copy: a refused change leaves the page's header as it was saved.
     form = PracticeForm(request.POST or None, instance=copy(request.organization))
     if request.method == "POST" and form.is_valid():
         try:
-            setup_services.practice_update(organization=request.organization, **form.cleaned_data)
+            setup_services.practice_update(
+                actor=request.user, organization=request.organization, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

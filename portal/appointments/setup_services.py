@@ -11,6 +11,7 @@ from datetime import time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from clients.services import practice_adult_age_set
 from portal.appointments.models import AppointmentType, Availability
 
 BOOKING_WINDOW_ERROR = "Between 1 and 365 days."
@@ -102,6 +103,7 @@ def appointment_type_update(
 @transaction.atomic
 def practice_update(
     *,
+    actor,
     organization,
     name: str,
     contact_email: str,
@@ -113,7 +115,8 @@ def practice_update(
     adult_age: int | None = None,
 ):
     """The practice's name, contact, time zone, currency, booking rules and age of adulthood
-    (when parents' and guardians' family access is handed over; None leaves it).
+    (when parents' and guardians' family access is handed over; None leaves it; a change is
+    recorded in the audit trail by its own service).
 
     Checked on a copy first, so a refused change leaves `organization` as it was.
     """
@@ -128,13 +131,15 @@ def practice_update(
         "booking_window_days": booking_window_days,
         "max_upcoming_bookings": max_upcoming_bookings,
     }
-    if adult_age is not None:
-        fields["adult_age"] = adult_age
     candidate = copy(organization)
     for field, value in fields.items():
         setattr(candidate, field, value)
+    if adult_age is not None:
+        candidate.adult_age = adult_age
     candidate.full_clean()
     for field, value in fields.items():
         setattr(organization, field, value)
     organization.save(update_fields=list(fields))
+    if adult_age is not None:
+        practice_adult_age_set(actor=actor, organization=organization, adult_age=adult_age)
     return organization

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients.models import User
 from clients.security import scoped_get_or_404
@@ -28,7 +28,7 @@ DAYS_PER_PAGE = 7
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def index(request):
     now = timezone.now()
     appointments = request.client.appointments.select_related("appointment_type", "provider")
@@ -74,7 +74,7 @@ def _types(request):
 
 
 @portal_section(SECTION.key, acts=ALWAYS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def book(request):
     organization = request.client.organization
     types = list(_types(request))

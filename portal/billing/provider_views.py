@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
@@ -14,7 +14,7 @@ from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_billing(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     context = {
@@ -28,7 +28,7 @@ def client_billing(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invoice_create(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = InvoiceForm(request.POST or None)

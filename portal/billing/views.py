@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.security import scoped_get_or_404
 from portal.billing.forms import CARD_FIELDS, PayForm
@@ -19,7 +19,7 @@ SECTION = BY_KEY["billing"]
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def index(request):
     invoices = list(request.client.invoices.exclude(status=Invoice.Status.VOID))
     context = {
@@ -33,7 +33,7 @@ def index(request):
 
 
 @portal_section(SECTION.key, acts=ON_POST)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters(*CARD_FIELDS)
 def invoice(request, pk):
     invoice = scoped_get_or_404(
@@ -70,7 +70,7 @@ def invoice(request, pk):
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def receipt(request, pk):
     payment = scoped_get_or_404(
         Payment.objects.select_related("invoice"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients.access import provider_required
 from clients.forms import apply_validation_error
@@ -19,7 +19,7 @@ def _plan_get(request, pk, plan_pk):
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_care_plans(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     context = {"client": client, "active_tab": "care_plans", "plans": client.care_plans.all()}
@@ -27,7 +27,7 @@ def client_care_plans(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_create(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = CarePlanForm(request.POST or None)
@@ -44,7 +44,7 @@ def plan_create(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_edit(request, pk, plan_pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     plan = _plan_get(request, pk, plan_pk)

@@ -1,7 +1,7 @@
 """Care plans in the Client Portal ("View care plans"): read-only, active plans only."""
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.care_plans.models import CarePlan
 from portal_settings.enforcement import portal_section
@@ -11,7 +11,7 @@ SECTION = BY_KEY["care_plans"]
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def index(request):
     plans = request.client.care_plans.filter(status=CarePlan.Status.ACTIVE).select_related(
         "created_by"

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
@@ -16,7 +16,7 @@ from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_documents(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
@@ -46,7 +46,7 @@ def client_documents(request, pk):
 
 
 @provider_required
-@require_GET
+@require_safe
 def download(request, pk, document_pk):
     document = scoped_get_or_404(
         Document, pk=document_pk, client_id=pk, organization=request.organization

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.security import scoped_get_or_404
 from portal.documents.forms import DocumentForm
@@ -18,7 +18,7 @@ SECTION = BY_KEY["documents"]
 
 
 @portal_section(SECTION.key, acts=ON_POST)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
     client = request.client
     form = DocumentForm(request.POST or None, request.FILES or None)
@@ -48,7 +48,7 @@ def index(request):
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def download(request, pk):
     document = scoped_get_or_404(Document, pk=pk, client=request.client)
     return attachment(

@@ -9,7 +9,7 @@ from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_goals(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = GoalForm(request.POST or None)

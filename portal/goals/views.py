@@ -15,7 +15,7 @@ SECTION = BY_KEY["goals"]
 
 
 @portal_section(SECTION.key, acts=ON_POST)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients.access import provider_required
 from clients.forms import apply_validation_error
@@ -20,7 +20,7 @@ def _form_get(request, pk) -> IntakeForm:
 
 
 @provider_required
-@require_GET
+@require_safe
 def form_list(request):
     forms = IntakeForm.objects.filter(organization=request.organization).prefetch_related(
         "questions"
@@ -29,7 +29,7 @@ def form_list(request):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def form_create(request):
     form = IntakeFormForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -42,7 +42,7 @@ def form_create(request):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def form_detail(request, pk):
     intake = _form_get(request, pk)
     question_form = QuestionForm(request.POST or None)
@@ -100,7 +100,7 @@ def form_duplicate(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_forms(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     assign_form = AssignForm(request.POST or None, organization=request.organization)
@@ -130,7 +130,7 @@ def client_forms(request, pk):
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_form_answers(request, pk, assignment_pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     assignment = scoped_get_or_404(

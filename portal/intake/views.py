@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.security import scoped_get_or_404
 from portal.intake.answers import answer_form, display, field_name, to_answers
@@ -19,7 +19,7 @@ SECTION = BY_KEY["forms"]
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def index(request):
     assignments = request.client.form_assignments.select_related("form")
     context = {
@@ -31,7 +31,7 @@ def index(request):
 
 
 @portal_section(SECTION.key, acts=ON_POST)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def fill(request, pk):
     assignment = scoped_get_or_404(
         FormAssignment.objects.select_related("form"), pk=pk, client=request.client

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
@@ -10,7 +10,7 @@ from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_journal(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     page = Paginator(client.journal_entries.all(), PER_PAGE).get_page(request.GET.get("page"))
@@ -22,7 +22,7 @@ def client_journal(request, pk):
 
 
 @provider_required
-@require_GET
+@require_safe
 def photo(request, pk, entry_pk):
     return photo_response(
         scoped_get_or_404(

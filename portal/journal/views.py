@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.security import scoped_get_or_404
 from portal.journal.forms import JournalForm
@@ -28,7 +28,7 @@ def photo_response(entry: JournalEntry) -> FileResponse:
 
 
 @portal_section(SECTION.key, acts=ON_POST)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
     form = JournalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -51,6 +51,6 @@ def index(request):
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def photo(request, pk):
     return photo_response(scoped_get_or_404(JournalEntry, pk=pk, client=request.client))

@@ -5,7 +5,7 @@ from copy import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
@@ -16,7 +16,7 @@ from portal_settings.selectors import client_with_settings_get
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def package_list(request):
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -41,7 +41,7 @@ def package_list(request):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def package_edit(request, package_pk):
     package = scoped_get_or_404(Package, pk=package_pk, organization=request.organization)
     # The form works on a copy: a refused change leaves the page's heading as it was saved.
@@ -67,7 +67,7 @@ def package_edit(request, package_pk):
 
 
 @provider_required
-@require_GET
+@require_safe
 def client_packages(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     context = {

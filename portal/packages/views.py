@@ -9,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.security import scoped_get_or_404
 from portal.billing.forms import CARD_FIELDS, PayForm
@@ -24,7 +24,7 @@ SECTION = BY_KEY["packages"]
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def index(request):
     client = request.client
     context = {
@@ -37,7 +37,7 @@ def index(request):
 
 
 @portal_section(SECTION.key, acts=ALWAYS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters(*CARD_FIELDS)
 def buy(request, pk):
     package = scoped_get_or_404(
@@ -84,7 +84,7 @@ def buy(request, pk):
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def receipt(request, pk):
     purchase = scoped_get_or_404(
         PackagePurchase.objects.select_related("package", "invoice"), pk=pk, client=request.client

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.access import provider_required
 from clients.security import scoped_get_or_404
@@ -19,14 +19,14 @@ def _program_get(request, pk) -> Program:
 
 
 @provider_required
-@require_GET
+@require_safe
 def program_list(request):
     programs = Program.objects.filter(organization=request.organization).prefetch_related("modules")
     return render(request, "portal/programs/provider_list.html", {"programs": programs})
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def program_create(request):
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +44,7 @@ def program_create(request):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def program_detail(request, pk):
     program = _program_get(request, pk)
     form = ModuleForm(request.POST or None)
@@ -65,7 +65,7 @@ def program_detail(request, pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def module_edit(request, pk, module_pk):
     program = _program_get(request, pk)
     module = scoped_get_or_404(ProgramModule, pk=module_pk, program=program)
@@ -83,7 +83,7 @@ def module_edit(request, pk, module_pk):
 
 
 @provider_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_programs(request, pk):
     client = client_with_settings_get(organization=request.organization, pk=pk)
     form = EnrollForm(request.POST or None, organization=request.organization)

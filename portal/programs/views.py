@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.security import scoped_get_or_404
 from portal.programs.models import Enrollment
@@ -22,7 +22,7 @@ def _enrollment(request, pk) -> Enrollment:
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def index(request):
     enrollments = request.client.enrollments.select_related("program")
     return render(
@@ -33,14 +33,14 @@ def index(request):
 
 
 @portal_section(SECTION.key)
-@require_GET
+@require_safe
 def program(request, pk):
     progress = progress_for([_enrollment(request, pk)])[0]
     return render(request, "portal/programs/program.html", {"progress": progress})
 
 
 @portal_section(SECTION.key, acts=ON_POST)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def module(request, pk, module_pk):
     enrollment = _enrollment(request, pk)
     progress = progress_for([enrollment])[0]

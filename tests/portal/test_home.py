@@ -158,3 +158,17 @@ def test_every_package_with_a_home_summary_has_its_card_template():
     assert {s.key for s in offering} == set(SUMMARY_KEYS)
     for section in offering:
         get_template(f"portal/{section.package}/_home_card.html")
+
+
+def test_a_view_only_section_in_also_in_your_portal_says_it_can_be_viewed(client_record):
+    from portal_settings.sections import BY_KEY
+
+    PortalSettings.objects.create(client=client_record, values={"goals": "view"})
+    body = signed_in(client_record.user).get(reverse("portal:home")).content.decode()
+    more = body.split('id="home-more"', 1)[1].split("</section>", 1)[0]
+    goals = next(line for line in more.splitlines() if ">Goals</a>" in line)
+    assert "View only: you can see what is here, but not change anything." in goals
+    # Not the summary that names its actions ("... and marking them complete").
+    assert BY_KEY["goals"].summary not in goals
+    journal = next(line for line in more.splitlines() if ">Journal</a>" in line)
+    assert BY_KEY["journal"].summary in journal

@@ -229,7 +229,9 @@ PRACTICE = {
 )
 def test_practice_settings_outside_the_rules_are_refused(organization, change, field):
     with pytest.raises(ValidationError) as caught:
-        setup_services.practice_update(organization=organization, **{**PRACTICE, **change})
+        setup_services.practice_update(
+            actor=None, organization=organization, **{**PRACTICE, **change}
+        )
     assert field in caught.value.message_dict
     assert organization.time_zone != "Europe/Paris"
     organization.refresh_from_db()

@@ -1,5 +1,7 @@
 """Staff manage a group's and the practice's Client Portal Settings in the Django admin."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,6 +12,12 @@ from tests.browser import assert_accessible_at_both_widths, log_in
 from tests.factories import ClientGroupFactory, OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _field(block, label):
+    """The clients' column's select for a section (the family members' column's labels start
+    with "Family members: "); the admin adds a colon to each label."""
+    return block.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
 def _settings_block(page):
@@ -28,12 +36,17 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     page.goto(f"/admin/clients/clientgroup/{group.pk}/change/")
     block = _settings_block(page)
     for section in SECTIONS:
-        expect(block.get_by_label(section.label)).to_be_visible()
-    billing = block.get_by_label("View and pay bills")
+        expect(_field(block, section.label)).to_be_visible()
+    billing = _field(block, "View and pay bills")
     expect(billing.locator("option:checked")).to_have_text("Inherited (Full, from practice)")
-    expect(block.get_by_label("View and create goals").locator("option:checked")).to_have_text(
+    expect(_field(block, "View and create goals").locator("option:checked")).to_have_text(
         "Inherited (Off, from practice)"
     )
+    # The family members' column, under its own heading (journal and documents are Off for
+    # family members unless the practice says otherwise).
+    expect(block.get_by_role("heading", name="For their family members")).to_be_visible()
+    family_journal = block.get_by_label("Family members: View and create journal entries")
+    expect(family_journal.locator("option:checked")).to_have_text("Inherited (Off, from practice)")
     assert_accessible_at_both_widths(page, screenshot="admin-group")
     assert billing.locator("option").all_inner_texts() == [
         "Inherited (Full, from practice)",
@@ -59,10 +72,10 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     page.goto("/admin/clients/clientgroup/add/")
     block = _settings_block(page)
     for section in SECTIONS:
-        expect(block.get_by_label(section.label)).to_be_visible()
+        expect(_field(block, section.label)).to_be_visible()
     page.locator("#id_name").fill("Adults")
     page.locator("#id_organization").select_option(label="Harbor Wellness")
-    block.get_by_label("View and upload documents").select_option("off")
+    _field(block, "View and upload documents").select_option("off")
     block.locator("select[name$='-reason']").select_option("not_relevant")  # hides records
     page.get_by_role("button", name="Save", exact=True).click()
     adults = organization.client_groups.get(name="Adults")
@@ -72,9 +85,7 @@ def test_staff_see_and_save_the_nine_sections_of_a_group_and_the_practice(new_pa
     page.goto(f"/admin/clients/organization/{organization.pk}/change/")
     block = _settings_block(page)
     for section in SECTIONS:
-        expect(block.get_by_label(section.label)).to_be_visible()
-    expect(block.get_by_label("View and create goals").locator("option:checked")).to_have_text(
-        "Off"
-    )
+        expect(_field(block, section.label)).to_be_visible()
+    expect(_field(block, "View and create goals").locator("option:checked")).to_have_text("Off")
     expect(block.get_by_text("Now: Inherited from built-in default: Full").first).to_be_visible()
     assert_accessible_at_both_widths(page, screenshot="admin-practice")

@@ -45,28 +45,34 @@ def test_csv_has_every_active_client_and_section_with_value_and_source(
     assert response["Content-Disposition"].startswith("attachment")
     rows = rows_of(response)
     assert [r["Client"] for r in rows] == ["Alpha, A", "Bravo, A"]
-    assert set(rows[0]) == {"Client", "Email", "Group"} | {s.label for s in SECTIONS} | {
-        f"{s.label}: source" for s in SECTIONS
-    }
+    assert set(rows[0]) == {
+        "Client",
+        "Email",
+        "Group",
+        "Audience",
+        "Family member",
+        "Relationship",
+        "Family access",
+    } | {s.label for s in SECTIONS} | {f"{s.label}: source" for s in SECTIONS}
     alpha, bravo = rows
     assert (alpha["View and pay bills"], alpha["View and pay bills: source"]) == (
-        "off",
+        "Off",
         "Inherited from Teens: Off",
     )
     assert (alpha["View and create goals"], alpha["View and create goals: source"]) == (
-        "off",
+        "Off",
         "Inherited from practice: Off",
     )
     assert (bravo["View and pay bills"], bravo["View and pay bills: source"]) == (
-        "view",
+        "View only",
         "Set for this client: View only",
     )
     assert (
         bravo["View and create journal entries"],
         bravo["View and create journal entries: source"],
-    ) == ("off", "Set for this client: Off")
+    ) == ("Off", "Set for this client: Off")
     assert (bravo["Schedule appointments"], bravo["Schedule appointments: source"]) == (
-        "full",
+        "Full",
         "Inherited from practice: Full",
     )
 
@@ -102,10 +108,11 @@ def test_the_report_costs_a_constant_number_of_queries(
     for n in range(count):
         make(organization, f"N{n:03d}", group=groups[n % 3], **({"goals": "off"} if n % 2 else {}))
     # session, user, membership with practice, the practice defaults, the clients (with user,
-    # group and settings)
-    with django_assert_num_queries(5):
+    # group and settings), their family members
+    with django_assert_num_queries(6):
         rows = rows_of(admin_http.get(CSV))
     assert len(rows) == count
-    # the HTML page: session, user, membership, groups, count, defaults, one page of clients
-    with django_assert_num_queries(7):
+    # the HTML page: session, user, membership, groups, count, defaults, one page of clients,
+    # their family members
+    with django_assert_num_queries(8):
         assert admin_http.get(reverse("portal_settings:report")).status_code == 200

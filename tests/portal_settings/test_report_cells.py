@@ -55,17 +55,18 @@ def test_a_client_without_a_group_next_to_one_in_a_group(admin_http, organizatio
     ClientFactory(organization=organization, group=teens, user=UserFactory(last_name="Charlie"))
 
     rows = {row[0].split(",")[0]: row for row in rows_of(admin_http.get(CSV))[1:]}
-    # Client, Email, Group, then each section's value and source.
-    billing = 3 + 2 * [section.key for section in SECTIONS].index("billing")
+    # Client, Email, Group, Audience, Family member, Relationship, Family access, then each
+    # section's value and source.
+    billing = 7 + 2 * [section.key for section in SECTIONS].index("billing")
     assert [rows[name][2] for name in ("Alpha", "Bravo", "Charlie")] == ["Teens", "", "Teens"]
     assert [rows[name][billing : billing + 2] for name in ("Alpha", "Bravo", "Charlie")] == [
-        ["off", "Inherited from Teens: Off"],
-        ["full", "Inherited from practice: Full"],
-        ["off", "Inherited from Teens: Off"],
+        ["Off", "Inherited from Teens: Off"],
+        ["Full", "Inherited from practice: Full"],
+        ["Off", "Inherited from Teens: Off"],
     ]
 
     page = admin_http.get(REPORT)
-    by_name = {client.user.last_name: effective for client, effective in page.context["rows"]}
+    by_name = {row.client.user.last_name: row.effective for row in page.context["rows"]}
     assert by_name["Bravo"]["billing"].enabled and not by_name["Alpha"]["billing"].enabled
     assert by_name["Bravo"]["billing"].label == "Inherited from practice: Full"
     assert by_name["Charlie"]["billing"].label == "Inherited from Teens: Off"

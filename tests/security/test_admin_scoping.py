@@ -326,3 +326,49 @@ def test_the_view_on_site_shortcut_reveals_nothing_of_other_practices(staff_http
     theirs = staff_http.get(f"/admin/r/{kind}/{foreign['client'].pk}/")
     missing = staff_http.get(f"/admin/r/{kind}/999999/")
     assert theirs.status_code == missing.status_code == 404
+
+
+def _refusal(**fields):
+    from clients.models import AccessRefusal
+
+    return AccessRefusal.objects.create(
+        user_label=fields.pop("user_label"),
+        method="GET",
+        path=fields.pop("path"),
+        reason=AccessRefusal.Reason.OTHER_PRACTICE,
+        **fields,
+    )
+
+
+def test_the_security_log_has_a_practice_column_and_filter_scoped_to_the_staffs_practice(
+    staff_http, superuser, organization, other_organization
+):
+    """A refusal concerns a practice as the asker's or as the record's: both are the staff's
+    to see, filtered by their practice; another practice is never named to them."""
+    _refusal(user_label="own asker", path="/own/", organization=organization)
+    reached = _refusal(
+        user_label="outsider",
+        path="/reached-ours/",
+        organization=other_organization,
+        target_organization=organization,
+    )
+    _refusal(user_label="elsewhere only", path="/theirs/", organization=other_organization)
+    changelist = reverse("admin:clients_accessrefusal_changelist")
+    page = staff_http.get(changelist)
+    body = page.content.decode()
+    assert "/own/" in body and "/reached-ours/" in body and "/theirs/" not in body
+    assert "Elsewhere Health" not in body
+    assert "Another practice" in body
+    detail = staff_http.get(reverse("admin:clients_accessrefusal_change", args=[reached.pk]))
+    assert detail.status_code == 200
+    assert "Another practice" in detail.content.decode()
+    assert "Elsewhere Health" not in detail.content.decode()
+    assert 'id="changelist-filter"' in body and f"practice={organization.pk}" in body
+    filtered = staff_http.get(changelist, {"practice": organization.pk}).content.decode()
+    assert "/own/" in filtered and "/reached-ours/" in filtered
+    # Another practice's id in the filter shows nothing of theirs.
+    sneaky = staff_http.get(changelist, {"practice": other_organization.pk})
+    assert "/theirs/" not in sneaky.content.decode()
+    everything = signed_in(superuser).get(changelist, {"practice": other_organization.pk})
+    body = everything.content.decode()
+    assert "/theirs/" in body and "/reached-ours/" in body and "/own/" not in body

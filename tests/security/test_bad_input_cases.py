@@ -233,7 +233,7 @@ def test_the_practice_service_refuses_what_the_form_refuses(organization, field,
         "max_upcoming_bookings": 3,
     }
     with pytest.raises(ValidationError):
-        practice_update(organization=organization, **{**rules, field: value})
+        practice_update(actor=None, organization=organization, **{**rules, field: value})
     organization.refresh_from_db()
     assert getattr(organization, field) != value
 

@@ -67,6 +67,26 @@ def test_every_url_refuses_put_patch_delete_and_options(world):
             assert response["Allow"] == ("GET, HEAD" if shows_only else "GET, HEAD, POST")
 
 
+def test_every_page_answers_head_as_it_answers_get(world):
+    """SECURITY.md: a page that shows things answers GET and HEAD. A view limited to GET (or to
+    GET and POST) answers HEAD with a 405, which this walk of every portal, provider and
+    account page catches."""
+    pick = visitor_for(world)
+    checked = 0
+    for route in walk():
+        if bucket(route) not in ("portal", "provider", "account"):
+            continue
+        path = url(route, world)
+        http = pick(route)
+        got = http.get(path).status_code
+        head = http.head(path)
+        assert head.status_code == got, (route.view_name, got, head.status_code)
+        body = b"".join(head.streaming_content) if head.streaming else head.content
+        assert body == b"", route.view_name
+        checked += got == 200
+    assert checked > 40
+
+
 def test_password_change_refuses_put_and_options(world):
     http = signed_in(world["admin"])
     path = reverse("accounts:password-change")
