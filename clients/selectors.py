@@ -134,6 +134,13 @@ def bulk_clients(*, organization: Organization, client_ids) -> QuerySet:
     )
 
 
+def bulk_archived_count(*, organization: Organization, client_ids) -> int:
+    """How many of the selected clients are archived: one query."""
+    return Client.objects.filter(
+        organization=organization, pk__in=set(client_ids), archived_at__isnull=False
+    ).count()
+
+
 def selection_fingerprint(client_ids) -> str:
     """A short digest of a selection, so a confirmation made for one set of clients is not
     applied to another (the clients matching a search can change in between)."""

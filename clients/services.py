@@ -473,6 +473,21 @@ class BulkOutOfScope(ValidationError):
     """A bulk selection named a client that is not the practice's: nothing was changed."""
 
 
+class BulkArchived(ValidationError):
+    """A bulk selection named archived clients (the roster never offers them, but a POST can
+    be crafted): nothing was changed."""
+
+
+def bulk_refuse_archived(*, archived: int) -> None:
+    """Refuse a bulk change to a selection holding `archived` archived clients: moving them,
+    turning their login on or off, or changing their settings waits until they are restored."""
+    if archived:
+        raise BulkArchived(
+            f"{archived} of the selected clients {'is' if archived == 1 else 'are'} archived, "
+            "so nothing was changed: restore them first, or leave them out of the selection."
+        )
+
+
 @dataclass(frozen=True)
 class BulkResult:
     action: str
@@ -530,6 +545,8 @@ def clients_bulk_update(
         raise ValidationError("Choose an action from the list. Nothing was changed.")
     _check_group(organization=organization, group=group)
     clients = bulk_clients_locked(organization=organization, client_ids=client_ids)
+    if action != BulkAction.ARCHIVE:
+        bulk_refuse_archived(archived=sum(c.archived_at is not None for c in clients))
     changing = bulk_changing(clients=clients, action=action, group=group)
     if changing:
         _bulk_apply(

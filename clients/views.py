@@ -335,6 +335,8 @@ def client_bulk(request):
         clients = list(selectors.bulk_clients(organization=request.organization, client_ids=ids))
         if len(clients) != len(set(ids)):
             raise services.BulkOutOfScope("Some of the selected clients are not yours.")
+        if action != BulkAction.ARCHIVE:
+            services.bulk_refuse_archived(archived=sum(c.archived_at is not None for c in clients))
     except services.BulkOutOfScope:
         record_refusal(
             request,

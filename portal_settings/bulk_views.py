@@ -15,7 +15,8 @@ from django.urls import reverse
 from clients.bulk import ExtraBulkAction
 from clients.models import AccessRefusal
 from clients.security import record_refusal
-from clients.services import BulkOutOfScope
+from clients.selectors import bulk_archived_count
+from clients.services import BulkArchived, BulkOutOfScope, bulk_refuse_archived
 from clients.validators import parse_id
 from portal_settings.levels import Access
 from portal_settings.models import Preset
@@ -92,6 +93,12 @@ def _bulk_settings_view(changes_from):
     def view(request, *, client_ids, search):
         try:
             changes, note, fields, title = changes_from(request)
+            # The service refuses them again under its locks; this says so before a review.
+            bulk_refuse_archived(
+                archived=bulk_archived_count(
+                    organization=request.organization, client_ids=client_ids
+                )
+            )
             levels = _levels_digest(changes)
             shown, _, shown_levels = request.POST.get("fingerprint", "").partition(".")
             confirmed = request.POST.get("confirm") == "1"
@@ -143,7 +150,7 @@ def _bulk_settings_view(changes_from):
                 },
                 status=404,
             )
-        except (_Refused, SettingsValueError) as refusal:
+        except (_Refused, SettingsValueError, BulkArchived) as refusal:
             message = getattr(refusal, "message", str(refusal))
             return render(request, "clients/client_bulk.html", {"error": message}, status=400)
         changing = [client for client in clients if client.pk in plan]

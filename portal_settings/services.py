@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry, Level
 from audit.services import actor_label, audit_entry, audit_record
-from clients.services import BulkOutOfScope
+from clients.services import BulkOutOfScope, bulk_refuse_archived
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
 from portal_settings.notices import (
@@ -369,6 +369,7 @@ def portal_settings_bulk_update(
                 "Some of the selected clients are not among your practice's clients, so "
                 "nothing was changed."
             )
+        bulk_refuse_archived(archived=sum(c.archived_at is not None for c in clients))
         if bulk_settings_fingerprint(clients) != shown_fingerprint:
             raise StaleSettingsError
         now = timezone.now()

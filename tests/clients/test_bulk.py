@@ -93,21 +93,24 @@ def test_archive_selected_clients(provider_http, organization):
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CLIENT_ARCHIVED).count() == 2
 
 
-def test_login_on_leaves_archived_clients_without_access(provider, organization):
+def test_login_on_refuses_a_selection_with_archived_clients(provider, organization):
+    # The roster never offers archived clients; a crafted selection changes nobody.
     active, archived = make_clients(organization, 2)
     for c in (active, archived):
         services.client_portal_login_set(actor=provider, client=c, allowed=False)
     services.client_archive(actor=provider, client=archived)
-    result = clients_bulk_update(
-        actor=provider,
-        organization=organization,
-        client_ids=[active.pk, archived.pk],
-        action="login_on",
-    )
-    assert result.changed == 2
-    active.user.refresh_from_db()
+    with pytest.raises(services.BulkArchived):
+        clients_bulk_update(
+            actor=provider,
+            organization=organization,
+            client_ids=[active.pk, archived.pk],
+            action="login_on",
+        )
+    active.refresh_from_db()
+    archived.refresh_from_db()
+    assert not active.portal_login_allowed and not archived.portal_login_allowed
     archived.user.refresh_from_db()
-    assert active.user.is_active and not archived.user.is_active
+    assert not archived.user.is_active
 
 
 def test_select_all_matching_the_search_moves_every_page(provider_http, organization):
