@@ -24,7 +24,7 @@ from clients.models import (
     Organization,
     User,
 )
-from clients.selectors import bulk_clients
+from clients.selectors import bulk_clients, selection_fingerprint
 from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
 from clients.validators import one_line
@@ -478,6 +478,10 @@ class BulkArchived(ValidationError):
     be crafted): nothing was changed."""
 
 
+class BulkStale(Exception):
+    """The selected clients are not as the review showed them: nothing was changed."""
+
+
 def bulk_refuse_archived(*, archived: int) -> None:
     """Refuse a bulk change to a selection holding `archived` archived clients: moving them,
     turning their login on or off, or changing their settings waits until they are restored."""
@@ -539,14 +543,19 @@ def clients_bulk_update(
     client_ids,
     action: str,
     group: ClientGroup | None = None,
+    shown_fingerprint: str | None = None,
 ) -> BulkResult:
-    """Apply one roster action to the selected clients of `organization`, all or nothing."""
+    """Apply one roster action to the selected clients of `organization`, all or nothing. With
+    `shown_fingerprint` (what the review page showed, selectors.selection_fingerprint), clients
+    changed since then are refused (BulkStale)."""
     if action not in BulkAction.values:
         raise ValidationError("Choose an action from the list. Nothing was changed.")
     _check_group(organization=organization, group=group)
     clients = bulk_clients_locked(organization=organization, client_ids=client_ids)
     if action != BulkAction.ARCHIVE:
         bulk_refuse_archived(archived=sum(c.archived_at is not None for c in clients))
+    if shown_fingerprint is not None and selection_fingerprint(clients) != shown_fingerprint:
+        raise BulkStale
     changing = bulk_changing(clients=clients, action=action, group=group)
     if changing:
         _bulk_apply(

@@ -318,25 +318,31 @@ def client_bulk(request):
         action, group = form.cleaned_data["action"], form.group
         if action in EXTRA_ACTIONS:
             return EXTRA_ACTIONS[action].view(request, client_ids=ids, search=search)
-        fingerprint = selectors.selection_fingerprint(ids)
         confirmed = request.POST.get("confirm") == "1"
-        stale = confirmed and request.POST.get("fingerprint") != fingerprint
-        if confirmed and not stale:
-            result = services.clients_bulk_update(
-                actor=request.user,
-                organization=request.organization,
-                client_ids=ids,
-                action=action,
-                group=group,
-            )
-            messages.success(request, _bulk_done_message(result, group))
-            back = "?" + urlencode(search) if search else ""
-            return redirect(reverse("clients:list") + back)
+        stale = False
+        if confirmed:
+            # The service compares the fingerprint with the clients under its lock.
+            try:
+                result = services.clients_bulk_update(
+                    actor=request.user,
+                    organization=request.organization,
+                    client_ids=ids,
+                    action=action,
+                    group=group,
+                    shown_fingerprint=request.POST.get("fingerprint", ""),
+                )
+            except services.BulkStale:
+                stale = True
+            else:
+                messages.success(request, _bulk_done_message(result, group))
+                back = "?" + urlencode(search) if search else ""
+                return redirect(reverse("clients:list") + back)
         clients = list(selectors.bulk_clients(organization=request.organization, client_ids=ids))
         if len(clients) != len(set(ids)):
             raise services.BulkOutOfScope("Some of the selected clients are not yours.")
         if action != BulkAction.ARCHIVE:
             services.bulk_refuse_archived(archived=sum(c.archived_at is not None for c in clients))
+        fingerprint = selectors.selection_fingerprint(clients)
     except services.BulkOutOfScope:
         record_refusal(
             request,
