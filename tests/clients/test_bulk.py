@@ -254,7 +254,7 @@ SIZES = (200, 400) if connection.vendor == "postgresql" else (30, 60)
 
 
 @pytest.mark.parametrize(
-    "action, queries", [("login_off", 10), ("archive", 11), ("login_on", 6), ("move", 5)]
+    "action, queries", [("login_off", 10), ("archive", 11), ("login_on", 6), ("move", 8)]
 )
 def test_the_number_of_queries_does_not_grow_with_the_selection(
     django_assert_num_queries, provider, organization, action, queries
