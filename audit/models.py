@@ -63,6 +63,10 @@ class AuditEntry(AppendOnlyModel):
         FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
         ADULT_AGE_CHANGED = "adult_age_changed", "Age of adulthood changed"
         BIRTH_DATE_CHANGED = "birth_date_changed", "Client's date of birth changed"
+        # Written after the moment by portal_dated_values (a dated value holds whether or not
+        # it has run); the entry's time is the start or the end itself.
+        DATED_STARTED = "dated_started", "Dated value started"
+        DATED_ENDED = "dated_ended", "Dated value ended"
 
     organization = models.ForeignKey(
         "clients.Organization", on_delete=models.PROTECT, related_name="+"

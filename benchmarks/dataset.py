@@ -4,15 +4,21 @@
   and 10% of the clients; the client and provider the load test signs in as.
 - 20 other practices of 500 clients each (the tenants the main one must not see).
 - "Bench 1k" and "Bench 100k": the same mix at other sizes, to time the report's growth.
+- A client of the main practice with dated values (their own and their group's: one in force,
+  one still to come, one ended), for the portal pages of a client with dated values.
 """
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 
 from clients.models import Client, ClientGroup, FamilyLink, Membership, Organization, User
+from portal_settings.levels import Access
 from portal_settings.models import PortalSettings
+from portal_settings.schedule import Dated
 from portal_settings.sections import KEYS
 
 PASSWORD = "bench-pass-123"  # noqa: S105 (a throwaway benchmark login)
@@ -21,6 +27,8 @@ CLIENT_EMAIL = "bench-client@bench.test"
 PROVIDER_EMAIL = "bench-provider@bench.test"
 SECTIONS_CLIENT_EMAIL = "bench-sections@bench.test"
 PARENT_EMAIL = "bench-parent@bench.test"
+DATED_CLIENT_EMAIL = "bench-dated@bench.test"
+DATED_GROUP = "Bench dated group"
 SAVE_CLIENTS = 2  # one per wrk thread in the SAVE scenario
 BATCH = 5000
 
@@ -103,6 +111,47 @@ def _sections_client(organization, provider):
     return client
 
 
+def _dated_client(organization) -> Client:
+    """A client with dated values at both levels, dated from now on every run: their group
+    turns Packages off until a month ahead; they have Billing view only until next week,
+    Goals off from next month, and an ended Journal off."""
+    now = timezone.now()
+    group, _ = ClientGroup.objects.get_or_create(organization=organization, name=DATED_GROUP)
+    PortalSettings.objects.update_or_create(
+        group=group,
+        defaults={
+            "values": {"care_plans": "full"},
+            "schedule": {"packages": Dated(Access.OFF, None, now + timedelta(days=30)).as_json()},
+        },
+    )
+    user, _ = User.objects.update_or_create(
+        email=DATED_CLIENT_EMAIL,
+        defaults={
+            "first_name": "Dated",
+            "last_name": "Bench",
+            "password": make_password(PASSWORD),
+            "is_active": True,
+        },
+    )
+    client, _ = Client.objects.update_or_create(
+        user=user, defaults={"organization": organization, "group": group}
+    )
+    PortalSettings.objects.update_or_create(
+        client=client,
+        defaults={
+            "values": {"billing": "full", "journal": "full"},
+            "schedule": {
+                "billing": Dated(Access.VIEW, None, now + timedelta(days=7)).as_json(),
+                "goals": Dated(Access.OFF, now + timedelta(days=30), None).as_json(),
+                "journal": Dated(
+                    Access.OFF, now - timedelta(days=30), now - timedelta(days=1)
+                ).as_json(),
+            },
+        },
+    )
+    return client
+
+
 def build() -> dict:
     main = _practice(MAIN, 10_000, 50, seed=1)
     for n in range(20):
@@ -175,6 +224,7 @@ def build() -> dict:
             "suspended_because": "",
         },
     )
+    dated_client = _dated_client(main)
     # Bulk loads leave the planner's statistics behind (it then expects 3 rows where there are
     # 100,000, and picks nested loops); a live database has them from autovacuum.
     with connection.cursor() as cursor:
@@ -185,5 +235,6 @@ def build() -> dict:
         "large": large,
         "client": client,
         "sections_client": sections_client,
+        "dated_client": dated_client,
         "save_clients": save_clients,
     }

@@ -367,6 +367,7 @@ def main():
         # The sign-in's redirects pass the chooser, which keeps the parent's one client in
         # the session: the family member's pages below are that client's portal.
         parent_cookie, _ = sign_in(SERVERS["app"][1], dataset.PARENT_EMAIL, dataset.PASSWORD)
+        dated_cookie, _ = sign_in(SERVERS["app"][1], dataset.DATED_CLIENT_EMAIL, dataset.PASSWORD)
         settings_path = f"/clients/{data['client'].pk}/settings/portal/"
         check(SERVERS["app"][1], settings_path, provider_cookie, "Client Portal Settings")
 
@@ -380,6 +381,13 @@ def main():
         ):
             check(SERVERS["app"][1], path, parent_cookie, "portal as parent")
             scenarios[name] = (kind, f"{app}{path}", parent_cookie)
+        # A client whose own and group's settings carry dated values (issue 15).
+        for name, kind, path in (
+            ("Client with dated values: portal home", "home", reverse_path("portal:home")),
+            ("Client with dated values: Billing", "section", reverse_path("portal:billing")),
+        ):
+            check(SERVERS["app"][1], path, dated_cookie, "</html>")
+            scenarios[name] = (kind, f"{app}{path}", dated_cookie)
         scenarios["Client Portal Settings page (provider)"] = (
             "settings",
             f"{app}{settings_path}",

@@ -18,6 +18,10 @@ def describe(changes, *, target: Target | None = None) -> str:
         if change.follows_default:
             after = f"inherited again ({after})"
         part = f"{change.section.label}: {change.before.label} → {after}"
+        if change.dated:
+            part = f"{change.section.label}: " + (
+                change.dated_words or f"dates cleared (now {change.access.label})"
+            )
         if change.section.key in reach:
             part += ": " + _reach_text(reach[change.section.key], target)
         parts.append(part)

@@ -5,15 +5,37 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 
 from clients.validators import validate_single_line
 from portal_settings.levels import Access
+from portal_settings.schedule import (
+    Dated,
+    ScheduleInputError,
+    dated_from_json,
+    dated_value,
+    level_choices,
+    local_moment,
+)
 from portal_settings.sections import BY_KEY, SECTIONS
 
 FIELD_PREFIX = "section-"
 INHERIT = "inherit"  # the value of a row's "Inherited (…)" choice
 NOTE_MAX_LENGTH = 500
 OTHER_FIELDS = {"csrfmiddlewaretoken", "version", "note", "save", "reason", "reason_other"}
+# A row's dated value: dated-<key>-level ("" for none), dated-<key>-from, dated-<key>-until.
+DATED_PREFIX = "dated-"
+DATED_PARTS = ("level", "from", "until")
+NO_DATED_VALUE = ""
+
+
+def dated_field(section, part: str) -> str:
+    return f"{DATED_PREFIX}{section.key}-{part}"
+
+
+def _dated_field_known(name: str) -> bool:
+    key, _, part = name[len(DATED_PREFIX) :].rpartition("-")
+    return key in BY_KEY and part in DATED_PARTS
 
 
 class SettingsInputError(ValueError):
@@ -27,6 +49,7 @@ class SettingsSubmission:
     note: str
     reason: str = ""  # needed when a change hides the client's records (portal_settings.reasons)
     reason_other: str = ""
+    dated: dict[str, Dated | None] | None = None  # the rows whose dated value changed
 
 
 def _single(post: QueryDict, name: str) -> str:
@@ -41,17 +64,29 @@ def choice_words(section) -> str:
     return ", ".join(level.label for level in section.levels) + " or Inherited"
 
 
-def parse_settings_post(post: QueryDict, *, own: Mapping[str, str]) -> SettingsSubmission:
+def parse_settings_post(
+    post: QueryDict,
+    *,
+    own: Mapping[str, str],
+    own_schedule: Mapping[str, dict] | None = None,
+    time_zone: str = "UTC",
+) -> SettingsSubmission:
     """Turn a SAVE into the changes the provider made against the target's own values now.
 
     Each row posts one choice: "inherit" or one of the levels its section offers ("full",
     "view", "off"). A row that posts nothing is left as it is. Only rows whose choice differs
     from the stored explicit value are changes; anything else is refused.
+
+    Where the target takes dated values (`own_schedule` is not None), a row may also post a
+    dated value: a level (or "" for none), From and Until as local date-times in the practice's
+    `time_zone`. Only one that differs from the stored one is a change.
     """
     for name in post:
         if name in OTHER_FIELDS:
             continue
         if name.startswith(FIELD_PREFIX) and name[len(FIELD_PREFIX) :] in BY_KEY:
+            continue
+        if own_schedule is not None and name.startswith(DATED_PREFIX) and _dated_field_known(name):
             continue
         if name.startswith(FIELD_PREFIX):
             raise SettingsInputError(
@@ -86,9 +121,48 @@ def parse_settings_post(post: QueryDict, *, own: Mapping[str, str]) -> SettingsS
             changes[section.key] = chosen
     reason = _single(post, "reason") if "reason" in post else ""
     reason_other = _single(post, "reason_other") if "reason_other" in post else ""
+    dated = _parse_dated(post, own_schedule, time_zone) if own_schedule is not None else {}
     return SettingsSubmission(
-        changes=changes, version=version, note=note, reason=reason, reason_other=reason_other
+        changes=changes,
+        version=version,
+        note=note,
+        reason=reason,
+        reason_other=reason_other,
+        dated=dated,
     )
+
+
+def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: str) -> dict:
+    now = timezone.now()
+    dated: dict[str, Dated | None] = {}
+    for section in SECTIONS:
+        names = [dated_field(section, part) for part in DATED_PARTS]
+        if not any(name in post for name in names):
+            continue
+        level, start, end = (_single(post, name) if name in post else "" for name in names)
+        stored = own_schedule.get(section.key)
+        current = dated_from_json(stored) if stored else None
+        level = level.strip().lower()
+        try:
+            if level == NO_DATED_VALUE:
+                if current is not None:
+                    dated[section.key] = None
+                continue
+            if not section.allows_level(level):
+                raise ScheduleInputError(
+                    f"The dates of “{section.label}” need a level: {level_choices(section)}, or "
+                    "No dates."
+                )
+            start_at = local_moment(start, time_zone=time_zone, what=f"{section.tab}, From")
+            end_at = local_moment(end, time_zone=time_zone, what=f"{section.tab}, Until")
+            if current == Dated(Access(level), start_at, end_at):
+                continue  # shown and sent back unchanged (an ended one included)
+            dated[section.key] = dated_value(
+                section=section, level=level, start=start_at, end=end_at, now=now
+            )
+        except ScheduleInputError as exc:
+            raise SettingsInputError(str(exc)) from exc
+    return dated
 
 
 class PresetForm(forms.Form):

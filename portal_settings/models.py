@@ -12,6 +12,7 @@ from audit.models import Level
 from clients.models import Client, ClientGroup, FamilyLink, Organization
 from clients.validators import validate_single_line
 from portal_settings.levels import Access
+from portal_settings.schedule import validate_schedule
 from portal_settings.sections import BY_KEY, SECTIONS
 
 
@@ -63,6 +64,10 @@ class PortalSettings(models.Model):
     # inherit (a family member's chain is link -> group's family column -> practice's family
     # column -> built-in). Kept on the same row so a change to it is one row, like `values`.
     family_values = models.JSONField(default=dict, blank=True, validators=[validate_values])
+    # On a client's, a family member's or a group's row: dated values of `values` (a group's
+    # clients' column), one per section at most (portal_settings.schedule): a level from
+    # and/or until a moment, applied when read.
+    schedule = models.JSONField(default=dict, blank=True, validators=[validate_schedule])
     # Bumped on every saved change; a form shown at an older version is stale.
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

@@ -119,10 +119,23 @@ def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -
             section,
             before,
             after,
-            max(filter(None, (latest.get(section.key), moved_at)), default=None),
+            max(
+                filter(
+                    None,
+                    (latest.get(section.key), moved_at, _dated_since(effective, section, seen)),
+                ),
+                default=None,
+            ),
         )
         for section, before, after in changed
     ]
+
+
+def _dated_since(effective: EffectiveSettings, section: Section, seen) -> datetime | None:
+    """When a dated value of the section started or ended since the client last looked: the
+    date of a change no one saved at that moment."""
+    boundary = effective[section.key].boundary
+    return boundary if boundary is not None and boundary > seen.seen_at else None
 
 
 def portal_notices_seen(*, client: Client, effective: EffectiveSettings, first: bool) -> None:
@@ -151,12 +164,14 @@ def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, pre
 # Emailing: one per client per change, after commit.
 
 
-def _values_by_group(group_ids) -> dict[int, dict]:
-    return dict(
-        PortalSettings.objects.filter(group_id__in=list(group_ids)).values_list(
-            "group_id", "values"
-        )
-    )
+def _values_by_group(group_ids) -> dict[int, tuple[dict, dict]]:
+    """Group id -> (its values, its dated values)."""
+    return {
+        group_id: (values, schedule)
+        for group_id, values, schedule in PortalSettings.objects.filter(
+            group_id__in=list(group_ids)
+        ).values_list("group_id", "values", "schedule")
+    }
 
 
 def _practice_values(organization: Organization) -> dict:
@@ -169,6 +184,11 @@ def _own(client) -> dict:
     return row.values if row is not None else {}
 
 
+def _own_schedule(owner) -> dict:
+    row = getattr(owner, "portal_settings", None)
+    return row.schedule if row is not None else {}
+
+
 def _reachable(organization: Organization):
     """The practice's clients who can use their portal (others get no email)."""
     return Client.objects.filter(
@@ -176,20 +196,45 @@ def _reachable(organization: Organization):
     ).select_related("user", "portal_settings")
 
 
-def changes_for_update(*, target, before: dict, after: dict) -> list[tuple[Client, list]]:
+def changes_for_update(
+    *,
+    target,
+    before: dict,
+    after: dict,
+    before_schedule: dict | None = None,
+    after_schedule: dict | None = None,
+) -> list[tuple[Client, list]]:
     """The clients whose portal a settings change at `target` (a portal_settings Target)
-    really changed, with what changed: one or two queries whatever their number."""
+    really changed now, with what changed: one or two queries whatever their number. A dated
+    value still to start changes nobody's portal yet."""
     organization = target.organization
     if target.level == Level.CLIENT:
-        return changes_for_clients([(target.obj, before, after)])
+        return changes_for_clients(
+            [(target.obj, before, after)],
+            schedules=(before_schedule or {}, after_schedule or {}),
+        )
     if target.level == Level.GROUP:
         group = target.obj
         practice = group.practice_values or {}
         pairs = [
             (
                 client,
-                Sources(practice, before, group.name, _own(client)),
-                Sources(practice, after, group.name, _own(client)),
+                Sources(
+                    practice,
+                    before,
+                    group.name,
+                    _own(client),
+                    group_schedule=before_schedule,
+                    client_schedule=_own_schedule(client),
+                ),
+                Sources(
+                    practice,
+                    after,
+                    group.name,
+                    _own(client),
+                    group_schedule=after_schedule,
+                    client_schedule=_own_schedule(client),
+                ),
             )
             for client in _reachable(organization).filter(group=group)
         ]
@@ -201,19 +246,24 @@ def changes_for_update(*, target, before: dict, after: dict) -> list[tuple[Clien
             group_values = _own(group) if group else None
             name = group.name if group else ""
             own = _own(client)
+            dated = {
+                "group_schedule": _own_schedule(group) if group else None,
+                "client_schedule": _own_schedule(client),
+            }
             pairs.append(
                 (
                     client,
-                    Sources(before, group_values, name, own),
-                    Sources(after, group_values, name, own),
+                    Sources(before, group_values, name, own, **dated),
+                    Sources(after, group_values, name, own, **dated),
                 )
             )
-    return _really_changed(pairs)
+    return really_changed(pairs)
 
 
-def changes_for_clients(items) -> list[tuple[Client, list]]:
+def changes_for_clients(items, *, schedules=None) -> list[tuple[Client, list]]:
     """For (client, own values before, own values after) of clients loaded with their
-    settings (clients_with_settings): those whose portal really changed. No query."""
+    settings (clients_with_settings): those whose portal really changed. No query. Their
+    dated values are as loaded, or for a single client `schedules` (before, after)."""
     pairs = []
     for client, before, after in items:
         if not client.has_portal_access:
@@ -223,9 +273,18 @@ def changes_for_clients(items) -> list[tuple[Client, list]]:
             "organization": client.practice_values or {},
             "group": (client.group_values or {}) if group else None,
             "group_name": group.name if group else "",
+            "group_schedule": (getattr(client, "group_schedule", None) or {}) if group else None,
         }
-        pairs.append((client, Sources(**base, client=before), Sources(**base, client=after)))
-    return _really_changed(pairs)
+        own = getattr(client, "own_schedule", None) or {}
+        old_dated, new_dated = schedules if schedules is not None else (own, own)
+        pairs.append(
+            (
+                client,
+                Sources(**base, client=before, client_schedule=old_dated),
+                Sources(**base, client=after, client_schedule=new_dated),
+            )
+        )
+    return really_changed(pairs)
 
 
 def changes_for_moves(*, organization: Organization, old_group_ids: dict, group) -> list:
@@ -239,16 +298,19 @@ def changes_for_moves(*, organization: Organization, old_group_ids: dict, group)
     pairs = []
     for client in _reachable(organization).filter(pk__in=list(old_group_of)):
         old = old_group_of[client.pk]
-        own = _own(client)
-        before = Sources(practice, values.get(old, {}) if old else None, names.get(old, ""), own)
+        own, own_dated = _own(client), _own_schedule(client)
+        old_values, old_dated = values.get(old, ({}, {})) if old else (None, None)
+        new_values, new_dated = values.get(group.pk, ({}, {})) if group else (None, None)
+        before = Sources(practice, old_values, names.get(old, ""), own, old_dated, own_dated)
         after = Sources(
-            practice, values.get(group.pk, {}) if group else None, group.name if group else "", own
+            practice, new_values, group.name if group else "", own, new_dated, own_dated
         )
         pairs.append((client, before, after))
-    return _really_changed(pairs)
+    return really_changed(pairs)
 
 
-def _really_changed(pairs) -> list[tuple[Client, list]]:
+def really_changed(pairs) -> list[tuple[Client, list]]:
+    """For (client, Sources before, Sources after): those whose portal differs, with how."""
     changed = []
     for client, before, after in pairs:
         differences = _differences(_levels(resolve(before)), _levels(resolve(after)))

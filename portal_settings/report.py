@@ -11,9 +11,12 @@ people.
 """
 
 import csv
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from clients.models import Client, FamilyLink
 from portal_settings.models import Level, PortalSettings
@@ -115,13 +118,32 @@ def _cells(effective: EffectiveSettings) -> list[str]:
     return [value for r in effective.values() for value in (r.access.label, r.label)]
 
 
-def _resolved(cache: dict, *, group_id, group_name, group_values, own_values, defaults, family):
-    """The section cells for one combination of values, resolved once per combination."""
+def _dated_key(schedule) -> str:
+    return json.dumps(schedule, sort_keys=True) if schedule else ""
+
+
+def _resolved(
+    cache: dict,
+    *,
+    group_id,
+    group_name,
+    group_values,
+    own_values,
+    defaults,
+    family,
+    now,
+    group_schedule=None,
+    own_schedule=None,
+):
+    """The section cells for one combination of values (and dated values), resolved once per
+    combination, all at one moment `now`."""
     key = (
         family,
         group_id,
         tuple(sorted((group_values or {}).items())),
         tuple(sorted((own_values or {}).items())),
+        _dated_key(group_schedule),
+        _dated_key(own_schedule),
     )
     cells = cache.get(key)
     if cells is None:
@@ -130,6 +152,9 @@ def _resolved(cache: dict, *, group_id, group_name, group_values, own_values, de
             group=(group_values or {}) if group_id else None,
             group_name=group_name or "",
             client=own_values or {},
+            group_schedule=(group_schedule or {}) if group_id else None,
+            client_schedule=own_schedule or {},
+            now=now,
         )
         if family:
             effective = resolve(sources, upto=Level.FAMILY, builtin=FAMILY_BUILT_IN)
@@ -139,7 +164,7 @@ def _resolved(cache: dict, *, group_id, group_name, group_values, own_values, de
     return cells
 
 
-def _family_csv_rows(*, clients, family_defaults, cache) -> dict[int, list[list[str]]]:
+def _family_csv_rows(*, clients, family_defaults, cache, now) -> dict[int, list[list[str]]]:
     """Client id -> the CSV rows of their family members (one query)."""
     relationships = dict(FamilyLink.Relationship.choices)
     statuses = dict(FamilyLink.Status.choices)
@@ -157,6 +182,7 @@ def _family_csv_rows(*, clients, family_defaults, cache) -> dict[int, list[list[
             "client__group__name",
             "client__group__portal_settings__family_values",
             "portal_settings__values",
+            "portal_settings__schedule",
         )
     )
     rows = defaultdict(list)
@@ -171,6 +197,7 @@ def _family_csv_rows(*, clients, family_defaults, cache) -> dict[int, list[list[
         group_name,
         group_values,
         own_values,
+        own_schedule,
     ) in links.iterator(chunk_size=2000):
         cells = _resolved(
             cache,
@@ -180,6 +207,8 @@ def _family_csv_rows(*, clients, family_defaults, cache) -> dict[int, list[list[
             own_values=own_values,
             defaults=family_defaults,
             family=True,
+            now=now,
+            own_schedule=own_schedule,  # a family column has no dated values
         )
         person = f"{first} {last}".strip()
         rows[client_id].append(
@@ -205,7 +234,10 @@ def csv_lines(*, organization, clients) -> Iterator[str]:
         .first()
     ) or ({}, {})
     cache: dict = {}
-    family = _family_csv_rows(clients=clients, family_defaults=family_defaults, cache=cache)
+    now = timezone.now()  # one moment for the whole file, so dated values read consistently
+    family = _family_csv_rows(
+        clients=clients, family_defaults=family_defaults, cache=cache, now=now
+    )
     rows = clients.values_list(
         "pk",
         "user__last_name",
@@ -215,10 +247,21 @@ def csv_lines(*, organization, clients) -> Iterator[str]:
         "group__name",
         "group__portal_settings__values",
         "portal_settings__values",
+        "group__portal_settings__schedule",
+        "portal_settings__schedule",
     )
-    for pk, last, first, email, group_id, group_name, group_values, own_values in rows.iterator(
-        chunk_size=2000
-    ):
+    for (
+        pk,
+        last,
+        first,
+        email,
+        group_id,
+        group_name,
+        group_values,
+        own_values,
+        group_schedule,
+        own_schedule,
+    ) in rows.iterator(chunk_size=2000):
         cells = _resolved(
             cache,
             group_id=group_id,
@@ -227,6 +270,9 @@ def csv_lines(*, organization, clients) -> Iterator[str]:
             own_values=own_values,
             defaults=defaults,
             family=False,
+            now=now,
+            group_schedule=group_schedule,
+            own_schedule=own_schedule,
         )
         name = f"{last}, {first}"
         yield _row(writer, [name, email, group_name or "", CLIENT_AUDIENCE, "", "", "", *cells])

@@ -3,17 +3,31 @@
 Precedence: the first explicit value walking client -> group -> practice default -> built-in
 default (Full). Inheritance is resolved when read, so a change to a group or the practice
 default is one row, seen by every client at their next request.
+
+Dated values (portal_settings.schedule) are applied when read too: at each level of the chain, a
+dated value in force at `now` comes first, then the level's plain value. A dated value that has
+not started, or has ended, does not count; no job needs to run for it to start or end.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from clients.models import Client, ClientGroup, FamilyLink, Organization
 from portal_settings.levels import BUILT_IN_ACCESS, Access
 from portal_settings.models import Level, PortalSettings
+from portal_settings.schedule import (
+    TRAIL_NONE,
+    TRAIL_PREFIX,
+    Dated,
+    dated_from_json,
+    dated_from_trail,
+    day_words,
+)
 from portal_settings.sections import SECTIONS, Section
 
 BUILT_IN = "builtin"
@@ -45,6 +59,15 @@ class Resolution:
     access: Access
     level: str  # Level value, or BUILT_IN
     source: str  # "Set for this client", "Inherited from Teens", "Inherited from practice"
+    # When the value in force is a dated one: when it started (None: no start) and ends.
+    since: datetime | None = None
+    until: datetime | None = None
+    dated: bool = False
+    # A dated value of the chain still to start that would then decide (shown "Off from 1 Mar").
+    upcoming: Dated | None = None
+    # The latest start or end of a dated value of the chain that has passed: when the value in
+    # force last changed by date (for the client's notices).
+    boundary: datetime | None = None
 
     @property
     def enabled(self) -> bool:
@@ -60,22 +83,37 @@ class Resolution:
         return self.access is Access.FULL
 
     @property
+    def value_words(self) -> str:
+        """The value, with its end if it is a dated one: "Off", "Off until 1 Mar"."""
+        if self.until is not None:
+            return f"{self.access.label} until {day_words(self.until)}"
+        return self.access.label
+
+    @property
     def label(self) -> str:
-        """Where the value comes from and the value: "Inherited from Teens: View only"."""
-        return f"{self.source}: {self.access.label}"
+        """Where the value comes from and the value: "Inherited from Teens: View only",
+        "Set for this client: Off until 1 Mar"."""
+        return f"{self.source}: {self.value_words}"
+
+    @property
+    def upcoming_words(self) -> str:
+        """A dated value still to come: "Off from 1 Mar" ("" when none)."""
+        return self.upcoming.words() if self.upcoming is not None else ""
 
     @property
     def inherited_choice(self) -> str:
         """This resolution as the "inherit" choice of a settings row: "Inherited (Full, from
         Teens)"."""
         where = self.source.removeprefix("Inherited ")
-        return f"Inherited ({self.access.label}, {where})"
+        return f"Inherited ({self.value_words}, {where})"
 
 
 def trail_value_label(level: str, value: str) -> str:
     """An audit trail value of a change at `level` in the settings pages' words: a level
     ("full", "view", "off", or "on"/"off" in rows from before levels), "default:<what was
     inherited>", or "default" in rows written before the inherited value was kept."""
+    if value.startswith(TRAIL_PREFIX):
+        return _dated_trail_label(level, value)
     if value in LEGACY_VALUES or value in Access.values:
         access = LEGACY_VALUES.get(value) or Access(value)
         return f"{OWN_SOURCE[level]}: {access.label}"
@@ -89,6 +127,15 @@ def trail_value_label(level: str, value: str) -> str:
     return value
 
 
+def _dated_trail_label(level: str, text: str) -> str:
+    """ "dated:off|<from>|<until>" as "Set for this client: Off from 1 Mar until 15 Mar";
+    "dated:none" as "No dates"."""
+    if text == TRAIL_NONE:
+        return "No dates"
+    dated = dated_from_trail(text)
+    return f"{OWN_SOURCE[level]}: {dated.words()}" if dated is not None else text
+
+
 @dataclass(frozen=True, slots=True)
 class Sources:
     """The explicit values of each level for one target, as plain dicts (missing = inherit)."""
@@ -97,6 +144,11 @@ class Sources:
     group: Mapping[str, str] | None = None
     group_name: str = ""
     client: Mapping[str, str] | None = None
+    # Dated values of the group's and the client's rows (portal_settings.schedule), and the
+    # moment to resolve at (None: now).
+    group_schedule: Mapping[str, dict] | None = None
+    client_schedule: Mapping[str, dict] | None = None
+    now: datetime | None = None
 
 
 class EffectiveSettings(Mapping):
@@ -145,22 +197,50 @@ def resolve(
     values, the group and practice their family columns) and its own `builtin` levels.
     """
     builtin = builtin or {}
-    chain: list[tuple[Mapping[str, str], str, str]] = []
+    chain: list[tuple[Mapping[str, str], Mapping[str, dict], str, str]] = []
     if upto in (Level.CLIENT, Level.FAMILY) and sources.client is not None:
-        chain.append((sources.client, upto, OWN_SOURCE[upto]))
+        chain.append((sources.client, sources.client_schedule or {}, upto, OWN_SOURCE[upto]))
     if upto in (Level.CLIENT, Level.FAMILY, Level.GROUP) and sources.group is not None:
         source = (
             OWN_SOURCE[Level.GROUP] if upto == Level.GROUP else group_source(sources.group_name)
         )
-        chain.append((sources.group, Level.GROUP, source))
+        chain.append((sources.group, sources.group_schedule or {}, Level.GROUP, source))
     org_source = OWN_SOURCE[Level.ORGANIZATION] if upto == Level.ORGANIZATION else PRACTICE_SOURCE
-    chain.append((sources.organization, Level.ORGANIZATION, org_source))
+    chain.append((sources.organization, {}, Level.ORGANIZATION, org_source))
     # Below the practice page, a value the practice has not set is still the practice's default.
     builtin_source = BUILT_IN_SOURCE if upto == Level.ORGANIZATION else PRACTICE_SOURCE
+    now = sources.now
+    if now is None and any(schedule for _, schedule, _, _ in chain):
+        now = timezone.now()
 
     resolutions = []
     for section in SECTIONS:
-        for values, level, label in chain:
+        upcoming = boundary = None
+        for values, schedule, level, label in chain:
+            entry = schedule.get(section.key) if schedule else None
+            if entry is not None:
+                dated = dated_from_json(entry)  # malformed raises: the middleware fails closed
+                passed = dated.last_boundary(now)
+                if passed is not None and (boundary is None or passed > boundary):
+                    boundary = passed
+                if dated.in_force(now):
+                    access = _offered(dated.access, section)
+                    resolutions.append(
+                        Resolution(
+                            section,
+                            access,
+                            level,
+                            label,
+                            since=dated.start,
+                            until=dated.end,
+                            dated=True,
+                            upcoming=upcoming,
+                            boundary=boundary,
+                        )
+                    )
+                    break
+                if upcoming is None and dated.pending(now):
+                    upcoming = dated
             value = values.get(section.key)
             if value is not None:
                 # Anything that is not a level raises (the middleware then fails closed); a
@@ -168,14 +248,24 @@ def resolve(
                 access = _BY_VALUE.get(value) if isinstance(value, str) else None
                 if access is None:
                     raise ValueError(f"{value!r} is not an access level ({section.key})")
-                if access not in section.levels:
-                    access = Access.OFF
-                resolutions.append(Resolution(section, access, level, label))
+                access = _offered(access, section)
+                resolutions.append(
+                    Resolution(section, access, level, label, upcoming=upcoming, boundary=boundary)
+                )
                 break
         else:
             access = builtin.get(section.key, BUILT_IN_ACCESS)
-            resolutions.append(Resolution(section, access, BUILT_IN, builtin_source))
+            resolutions.append(
+                Resolution(
+                    section, access, BUILT_IN, builtin_source, upcoming=upcoming, boundary=boundary
+                )
+            )
     return EffectiveSettings(resolutions)
+
+
+def _offered(access: Access, section: Section) -> Access:
+    """A level the section does not offer counts as Off."""
+    return access if access in section.levels else Access.OFF
 
 
 def _values(owner, attribute="portal_settings") -> dict:
@@ -184,9 +274,23 @@ def _values(owner, attribute="portal_settings") -> dict:
     return row.values if row is not None else {}
 
 
-def _level(name: str, *, values_only: bool = False, column: str = "values", **owner) -> dict:
+def _schedule(owner, attribute="portal_settings") -> dict:
+    """The dated values of an owner loaded with select_related; {} when it has no row."""
+    row = getattr(owner, attribute, None)
+    return row.schedule if row is not None else {}
+
+
+def _level(
+    name: str,
+    *,
+    values_only: bool = False,
+    column: str = "values",
+    dated: bool = False,
+    **owner,
+) -> dict:
     """Annotations carrying one level's explicit values (and its row's version) as scalar
-    subqueries: `<name>_values` (None when the level has no row) and `<name>_version`.
+    subqueries: `<name>_values` (None when the level has no row) and `<name>_version`, and with
+    `dated` its dated values `<name>_schedule` (clients' and groups' rows have them).
 
     Subqueries rather than joins: a select_related over the reverse one-to-ones makes a
     six-table outer join that PostgreSQL takes far longer to plan than to run
@@ -194,6 +298,10 @@ def _level(name: str, *, values_only: bool = False, column: str = "values", **ow
     """
     rows = PortalSettings.objects.filter(**owner)
     annotations = {f"{name}_values": Subquery(rows.values(column)[:1], output_field=JSONField())}
+    if dated:
+        annotations[f"{name}_schedule"] = Subquery(
+            rows.values("schedule")[:1], output_field=JSONField()
+        )
     if not values_only:
         annotations[f"{name}_version"] = Subquery(rows.values("version")[:1])
     return annotations
@@ -201,8 +309,8 @@ def _level(name: str, *, values_only: bool = False, column: str = "values", **ow
 
 def _client_levels(*, values_only: bool = False) -> dict:
     return {
-        **_level("own", client=OuterRef("pk"), values_only=values_only),
-        **_level("group", group=OuterRef("group_id"), values_only=values_only),
+        **_level("own", client=OuterRef("pk"), values_only=values_only, dated=True),
+        **_level("group", group=OuterRef("group_id"), values_only=values_only, dated=True),
         **_level("practice", organization=OuterRef("organization_id"), values_only=values_only),
     }
 
@@ -219,7 +327,7 @@ def groups_with_settings(*, column: str = "values") -> QuerySet:
     """Groups with their own and their practice's explicit values (the clients' column, or
     with column="family_values" the family members'): one query."""
     return ClientGroup.objects.select_related("organization").annotate(
-        **_level("own", column=column, group=OuterRef("pk")),
+        **_level("own", column=column, group=OuterRef("pk"), dated=column == "values"),
         **_level("practice", column=column, organization=OuterRef("organization_id")),
     )
 
@@ -259,6 +367,8 @@ def sources_for_client(client: Client) -> Sources:
         group=(client.group_values or {}) if group is not None else None,
         group_name=group.name if group is not None else "",
         client=client.own_values or {},
+        group_schedule=(getattr(client, "group_schedule", None) or {}) if group else None,
+        client_schedule=getattr(client, "own_schedule", None) or {},
     )
 
 
@@ -267,6 +377,8 @@ def sources_for_group(group: ClientGroup) -> Sources:
         organization=group.practice_values or {},
         group=group.own_values or {},
         group_name=group.name,
+        # Loaded for the clients' column only: a group's family column has no dated values.
+        group_schedule=getattr(group, "own_schedule", None) or {},
     )
 
 
@@ -293,6 +405,8 @@ def resolve_loaded(client: Client, organization_values: Mapping[str, str]) -> Ef
             group=_values(group) if group is not None else None,
             group_name=group.name if group is not None else "",
             client=_values(client),
+            group_schedule=_schedule(group) if group is not None else None,
+            client_schedule=_schedule(client),
         )
     )
 
@@ -337,7 +451,7 @@ FAMILY_BUILT_IN: Mapping[str, Access] = {"journal": Access.OFF, "documents": Acc
 
 def _family_link_levels(*, values_only: bool = False) -> dict:
     return {
-        **_level("own", values_only=values_only, family_link=OuterRef("pk")),
+        **_level("own", values_only=values_only, dated=True, family_link=OuterRef("pk")),
         **_level(
             "group",
             values_only=values_only,
@@ -382,6 +496,7 @@ def sources_for_family_link(link: FamilyLink) -> Sources:
         group=(link.group_values or {}) if group is not None else None,
         group_name=group.name if group is not None else "",
         client=link.own_values or {},
+        client_schedule=getattr(link, "own_schedule", None) or {},
     )
 
 

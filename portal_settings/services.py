@@ -18,6 +18,13 @@ from portal_settings.notices import (
     email_clients_after_commit,
 )
 from portal_settings.reasons import REASON_NEEDED, HidingReason, hides_records, reason_words
+from portal_settings.schedule import (
+    Dated,
+    ScheduleInputError,
+    dated_from_json,
+    dated_value,
+    trail_text,
+)
 from portal_settings.sections import BY_KEY, Section
 from portal_settings.targets import Target, with_settings
 
@@ -50,8 +57,12 @@ class Change:
     section: Section
     old: Access | None  # explicit value at this level before (None = inherited)
     new: Access | None  # explicit value at this level after
-    access: Access  # the effective value after the change
+    access: Access  # the effective value after the change (a dated value: while in force)
     before: Access  # the effective value before the change
+    # A change of the dated value (portal_settings.schedule): the stored entries before/after.
+    dated: bool = False
+    dated_old: dict | None = None
+    dated_new: dict | None = None
 
     @property
     def enabled(self) -> bool:
@@ -59,7 +70,12 @@ class Change:
 
     @property
     def follows_default(self) -> bool:
-        return self.new is None
+        return self.new is None and not self.dated
+
+    @property
+    def dated_words(self) -> str:
+        """ "Off from 1 Mar until 15 Mar", or "" when the dated value was cleared."""
+        return dated_from_json(self.dated_new).words() if self.dated_new else ""
 
 
 class SettingsValueError(ValueError):
@@ -111,9 +127,14 @@ def portal_settings_update(
     note: str = "",
     reason: str = "",
     reason_other: str = "",
+    dated: dict[str, Dated | None] | None = None,
 ) -> list[Change]:
     """Apply a settings form to one practice, group or client, or to the family column of a
     practice or group, or to one family member.
+
+    `dated` maps section keys to a dated value (a level from and/or until a moment) for a
+    client or a group, or None to clear the section's dated value; an unchanged one is left.
+    A dated Off of a records section needs a reason like any Off.
 
     `changes` maps section keys to the level the provider chose (an Access value the section
     offers), or None for "Inherited". A chosen level equal to what the target would inherit
@@ -123,6 +144,7 @@ def portal_settings_update(
     SettingsValueError, and nothing is saved.
     """
     changes = validate_changes(changes)
+    dated = validate_dated(dated or {}, target=target)
 
     with transaction.atomic():
         row = target.lock_row()
@@ -133,7 +155,12 @@ def portal_settings_update(
         effective = current.effective()
         before = current.own_values()
         values = current.own_values()
+        before_schedule = current.own_schedule()
+        schedule = current.own_schedule()
         applied = _plan(changes=changes, inherited=inherited, effective=effective, values=values)
+        applied += _plan_dated(
+            dated=dated, target=current, effective=effective, values=values, schedule=schedule
+        )
         if not applied:
             return []
         # The reason is for withholding records from the client themself; what their family
@@ -143,15 +170,20 @@ def portal_settings_update(
             if current.for_family
             else hiding_reason(applied, reason=reason, reason_other=reason_other)
         )
-        _save_row(target=current, row=row, values=values)
+        _save_row(
+            target=current,
+            row=row,
+            values=values,
+            schedule=schedule if schedule != before_schedule else None,
+        )
         AuditEntry.objects.bulk_create(
             audit_entry(
                 actor=actor,
                 organization=current.organization,
                 action=AuditEntry.Action.SETTING_CHANGED,
                 section=change.section.key,
-                old_value=explicit_label(change.old, inherited[change.section.key]),
-                new_value=explicit_label(change.new, inherited[change.section.key]),
+                old_value=_trail_old(change, inherited),
+                new_value=_trail_new(change, inherited),
                 note=note.strip(),
                 reason=kept_reason if hides_records(change) else "",
                 **current.audit_target,
@@ -161,9 +193,97 @@ def portal_settings_update(
         if current.organization.email_clients_on_portal_changes and not current.for_family:
             email_clients_after_commit(
                 organization=current.organization,
-                changed=changes_for_update(target=current, before=before, after=values),
+                changed=changes_for_update(
+                    target=current,
+                    before=before,
+                    after=values,
+                    before_schedule=before_schedule,
+                    after_schedule=schedule,
+                ),
             )
     return applied
+
+
+def _trail_old(change: Change, inherited) -> str:
+    if change.dated:
+        return trail_text(change.dated_old)
+    return explicit_label(change.old, inherited[change.section.key])
+
+
+def _trail_new(change: Change, inherited) -> str:
+    if change.dated:
+        return trail_text(change.dated_new)
+    return explicit_label(change.new, inherited[change.section.key])
+
+
+def validate_dated(dated: dict, *, target: Target) -> dict[str, Dated | None]:
+    """The dated values again, as the service's own check (a POST can be crafted): a client or
+    a group's clients' column, known sections, levels they offer, a start and/or an end, the
+    end after the start and still ahead. SettingsValueError, in the form's words, for
+    anything else."""
+    if not dated:
+        return {}
+    if not target.takes_dated_values:
+        raise SettingsValueError(
+            "Dates can be set on a client's, a family member's or a group's own settings only."
+        )
+    unknown = sorted(str(key) for key in set(dated) - set(BY_KEY))
+    if unknown:
+        raise SettingsValueError(f"Unknown section: {', '.join(unknown)}")
+    now = timezone.now()
+    valid = {}
+    for key, value in dated.items():
+        if value is None:
+            valid[key] = None
+            continue
+        try:
+            valid[key] = dated_value(
+                section=BY_KEY[key], level=value.access, start=value.start, end=value.end, now=now
+            )
+        except ScheduleInputError as exc:
+            raise SettingsValueError(str(exc)) from exc
+    return valid
+
+
+def _plan_dated(*, dated, target: Target, effective, values: dict, schedule: dict) -> list[Change]:
+    """The real changes `dated` makes to one target's dated values (`schedule`, updated in
+    place), after the plain changes already made to `values`."""
+    applied: list[Change] = []
+    for key in BY_KEY:
+        if key not in dated:
+            continue
+        old = schedule.get(key)
+        new = dated[key].as_json() if dated[key] is not None else None
+        if new == old:
+            continue
+        if new is None:
+            schedule.pop(key)
+        else:
+            schedule[key] = new
+        applied.append(Change(BY_KEY[key], None, None, Access.OFF, effective[key].access))
+    if not applied:
+        return []
+    after = target.resolve_with(values=values, schedule=schedule)
+    return [
+        Change(
+            change.section,
+            None,
+            None,
+            # While the dated value holds (a dated Off of records needs a reason, even later).
+            Access(schedule[change.section.key]["level"])
+            if change.section.key in schedule
+            else after[change.section.key].access,
+            change.before,
+            dated=True,
+            dated_old=_previous(change.section.key, target),
+            dated_new=schedule.get(change.section.key),
+        )
+        for change in applied
+    ]
+
+
+def _previous(key: str, target: Target) -> dict | None:
+    return target.own_schedule().get(key)
 
 
 def portal_settings_update_check(
@@ -193,17 +313,25 @@ def portal_settings_update_check(
     return applied
 
 
-def _save_row(*, target: Target, row: PortalSettings | None, values: dict) -> None:
+def _save_row(
+    *, target: Target, row: PortalSettings | None, values: dict, schedule: dict | None = None
+) -> None:
+    """Save the target's values (and its dated values, when `schedule` is given)."""
     column = target.column  # `values`, or a group's or the practice's family column
+    extra = {"schedule": schedule} if schedule is not None else {}
     if row is not None:
         setattr(row, column, values)
+        for name, value in extra.items():
+            setattr(row, name, value)
         row.version += 1
-        row.save(update_fields=[column, "version", "updated_at"])
+        row.save(update_fields=[column, *extra, "version", "updated_at"])
         return
     try:
         # A savepoint: if another SAVE created the row since we looked, ours is the stale one.
         with transaction.atomic():
-            PortalSettings.objects.create(**{column: values}, version=1, **target.row_lookup)
+            PortalSettings.objects.create(
+                **{column: values}, **extra, version=1, **target.row_lookup
+            )
     except IntegrityError as exc:
         raise StaleSettingsError from exc
 
@@ -286,7 +414,10 @@ def _plan(*, changes, inherited, effective, values: dict) -> list[Change]:
             continue
         chosen = changes[key]
         old = Access(values[key]) if key in values else None
-        new = None if chosen is None or chosen is inherited[key].access else chosen
+        # A level equal to what is inherited follows it again, unless that is a dated value
+        # (or one is coming): then the choice is kept, for after the dates.
+        follows = chosen is inherited[key].access and not _dated_inherited(inherited[key])
+        new = None if chosen is None or follows else chosen
         if new == old:
             continue
         if new is None:
@@ -296,6 +427,10 @@ def _plan(*, changes, inherited, effective, values: dict) -> list[Change]:
         access = inherited[key].access if new is None else new
         applied.append(Change(BY_KEY[key], old, new, access, effective[key].access))
     return applied
+
+
+def _dated_inherited(resolution) -> bool:
+    return resolution.dated or resolution.upcoming is not None
 
 
 @dataclass(frozen=True)
@@ -417,7 +552,13 @@ def portal_settings_bulk_update(
             # are locked above and nothing points at them; each keeps its next version.
             PortalSettings.objects.filter(pk__in=[row.pk for row in to_update]).delete()
             to_create += [
-                PortalSettings(client_id=row.client_id, values=row.values, version=row.version)
+                # A bulk change sets plain levels only: each client's dated values are kept.
+                PortalSettings(
+                    client_id=row.client_id,
+                    values=row.values,
+                    schedule=row.schedule,
+                    version=row.version,
+                )
                 for row in to_update
             ]
         if to_create:

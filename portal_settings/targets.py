@@ -128,7 +128,12 @@ class Target:
         sources = self.sources()
         if self.level in (Level.CLIENT, Level.FAMILY):
             return resolve(
-                Sources(sources.organization, sources.group, sources.group_name),
+                Sources(
+                    sources.organization,
+                    sources.group,
+                    sources.group_name,
+                    group_schedule=sources.group_schedule,
+                ),
                 builtin=self.builtin,
             )
         if self.level == Level.GROUP:
@@ -142,6 +147,40 @@ class Target:
 
     def own_values(self) -> dict:
         return dict(self.obj.own_values or {})
+
+    @property
+    def takes_dated_values(self) -> bool:
+        """Dated values are kept on a client's or a family member's own row and on a group's
+        clients' column (not on the practice defaults, nor on a family column)."""
+        if self.level in (Level.CLIENT, Level.FAMILY):
+            return True
+        return self.level == Level.GROUP and not self.for_family
+
+    def own_schedule(self) -> dict:
+        """This target's dated values (portal_settings.schedule), as stored."""
+        if not self.takes_dated_values:
+            return {}
+        return dict(getattr(self.obj, "own_schedule", None) or {})
+
+    def resolve_with(self, *, values: dict, schedule: dict):
+        """What this target's page would show with these own values and dated values."""
+        sources = self.sources()
+        if self.level == Level.ORGANIZATION:
+            changed = Sources(values)
+        elif self.level == Level.GROUP:
+            changed = Sources(
+                sources.organization, values, sources.group_name, group_schedule=schedule
+            )
+        else:
+            changed = Sources(
+                sources.organization,
+                sources.group,
+                sources.group_name,
+                values,
+                group_schedule=sources.group_schedule,
+                client_schedule=schedule,
+            )
+        return resolve(changed, upto=self.level, builtin=self.builtin)
 
     def version_token(self) -> str:
         """Changes whenever anything this target's page shows could have changed.

@@ -24,10 +24,18 @@ from clients.services import organization_client_emails_set
 from clients.validators import parse_id
 from portal_settings.confirmations import describe
 from portal_settings.enforcement import PREVIEW_SESSION_KEY
-from portal_settings.forms import INHERIT, PresetForm, SettingsInputError, parse_settings_post
+from portal_settings.forms import (
+    INHERIT,
+    NO_DATED_VALUE,
+    PresetForm,
+    SettingsInputError,
+    dated_field,
+    parse_settings_post,
+)
 from portal_settings.models import Level, Preset
 from portal_settings.reasons import reason_context
 from portal_settings.report import active_clients, csv_lines, report_rows
+from portal_settings.schedule import dated_from_json, dated_from_trail, day_words, trail_text
 from portal_settings.sections import SECTIONS
 from portal_settings.selectors import client_with_settings_get
 from portal_settings.services import (
@@ -53,6 +61,8 @@ def _rows(target: Target, kept=None):
     inherited = target.inherited()
     own = target.own_values()
     chosen = kept.changes if kept is not None else {}
+    schedule = target.own_schedule() if target.takes_dated_values else None
+    now = timezone.now()
     rows = []
     for key, resolution in target.effective().items():
         selected = own.get(key, INHERIT)
@@ -70,9 +80,88 @@ def _rows(target: Target, kept=None):
                     {"value": value, "label": label, "selected": value == selected}
                     for value, label in choices
                 ],
+                "dated": _dated_row(resolution.section, schedule, now)
+                if schedule is not None
+                else None,
             }
         )
     return rows
+
+
+def _local_input(moment) -> str:
+    """An aware moment as a datetime-local value in the active (the practice's) time zone."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return local.strftime("%Y-%m-%dT%H:%M" + (":%S" if local.second else ""))
+
+
+def _dated_row(section, schedule: dict, now) -> dict:
+    """A row's "Dates" controls: its dated value as stored, and where it stands now."""
+    entry = schedule.get(section.key)
+    dated = dated_from_json(entry) if entry else None
+    status = ""
+    if dated is not None:
+        if dated.ended(now):
+            status = f"{dated.words()}: ended, no longer counts"
+        elif dated.pending(now):
+            status = f"{dated.words()}: not started yet"
+        else:
+            status = f"{dated.words()}: in force now"
+    levels = [(NO_DATED_VALUE, "No dates")]
+    levels += [(level.value, level.label) for level in section.levels]
+    chosen = dated.access.value if dated else NO_DATED_VALUE
+    return {
+        "entry": dated,
+        "status": status,
+        "level_field": dated_field(section, "level"),
+        "from_field": dated_field(section, "from"),
+        "until_field": dated_field(section, "until"),
+        "levels": [
+            {"value": value, "label": label, "selected": value == chosen} for value, label in levels
+        ],
+        "from_value": _local_input(dated.start) if dated else "",
+        "until_value": _local_input(dated.end) if dated else "",
+    }
+
+
+def _dated_history(entries, *, schedule: dict, now) -> None:
+    """Say on each History entry that set a dated value when it started and ended: worked out
+    when read from the entry, the newer entries of its section and the value stored now, so no
+    job needs to have run. Sets `entry.dated_events` (a list of phrases)."""
+    entries = list(entries)  # newest first
+    for index, entry in enumerate(entries):
+        dated = dated_from_trail(entry.new_value) if entry.section else None
+        if dated is None:
+            continue
+        newer = [
+            other
+            for other in entries[:index]
+            if other.section == entry.section and other.new_value.startswith("dated:")
+        ]
+        replaced_at = newer[-1].created_at if newer else None
+        live = replaced_at is None and trail_text(schedule.get(entry.section)) == entry.new_value
+        start = max(dated.start or entry.created_at, entry.created_at)
+        events = []
+        if replaced_at is not None and replaced_at <= start:
+            events.append("Replaced before it started")
+        elif start <= now:
+            events.append(f"Started {day_words(start)}")
+        else:
+            events.append(f"Starts {day_words(start)}")
+        if replaced_at is not None and replaced_at > start:
+            if dated.end is not None and dated.end <= replaced_at:
+                events.append(f"Ended {day_words(dated.end)}")
+            else:
+                events.append(f"Ended {day_words(replaced_at)}, when changed")
+        elif replaced_at is None and not live:
+            events.append("Changed later")
+        elif dated.end is not None:
+            ended = dated.end <= now
+            events.append(f"{'Ended' if ended else 'Ends'} {day_words(dated.end)}")
+            if ended:
+                events.append("no longer counts")
+        entry.dated_events = events
 
 
 def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
@@ -84,7 +173,12 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
         if not can_edit:
             raise PermissionDenied("Only a practice admin can change the practice defaults.")
         try:
-            submission = parse_settings_post(request.POST, own=target.own_values())
+            submission = parse_settings_post(
+                request.POST,
+                own=target.own_values(),
+                own_schedule=target.own_schedule() if target.takes_dated_values else None,
+                time_zone=target.organization.time_zone,
+            )
             changes = portal_settings_update(
                 actor=request.user,
                 target=target,
@@ -93,6 +187,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
                 note=submission.note,
                 reason=submission.reason,
                 reason_other=submission.reason_other,
+                dated=submission.dated,
             )
         except ReasonRequired as exc:
             # Shown again with the provider's choices, so a reason and SAVE saves them.
@@ -126,6 +221,8 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
         ),
         HISTORY_PER_PAGE,
     ).get_page(request.GET.get("history"))
+    if target.takes_dated_values:
+        _dated_history(history.object_list, schedule=target.own_schedule(), now=timezone.now())
     context.update(
         {
             # Presets set what clients may use; the apply URLs write the clients' column.

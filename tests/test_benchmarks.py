@@ -28,3 +28,18 @@ def test_each_server_gets_its_own_free_port():
     ports = {port for _, port in run.SERVERS.values()}
     assert len(ports) == 2
     assert all(1024 < port < 65536 for port in ports)
+
+
+@pytest.mark.django_db
+def test_the_dated_clients_values_hold_when_the_bench_runs(organization):
+    """The bench's client with dated values has one in force, one to come and one ended."""
+    from benchmarks import dataset
+    from portal_settings.levels import Access
+    from portal_settings.resolver import clients_with_settings, effective_settings_for_client
+
+    client = dataset._dated_client(organization)
+    effective = effective_settings_for_client(client=clients_with_settings().get(pk=client.pk))
+    assert effective["billing"].access is Access.VIEW and effective["billing"].dated
+    assert effective["packages"].access is Access.OFF and effective["packages"].dated  # group's
+    assert effective["goals"].access is Access.FULL and effective["goals"].upcoming is not None
+    assert effective["journal"].access is Access.FULL  # ended: the plain value again

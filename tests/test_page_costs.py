@@ -5,6 +5,7 @@ write the session on every request, fails here before it shows in a benchmark.""
 import pytest
 from django.urls import reverse
 
+from portal_settings.models import PortalSettings
 from portal_settings.sections import SECTIONS
 from tests.helpers import signed_in
 from tests.world import make_world
@@ -59,3 +60,37 @@ def test_the_settings_page_costs_its_pinned_queries(world, django_assert_num_que
         response = http.get(url)
     assert response.status_code == 200
     assert "Client Portal Settings" in response.content.decode()
+
+
+def test_a_portal_page_of_a_client_with_dated_values_costs_the_same(
+    world, django_assert_num_queries
+):
+    """Dated values ride on the same settings rows, read in the same one query."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal_settings.levels import Access
+    from portal_settings.schedule import Dated
+
+    client, group = world["client"], world["group"]
+    now = timezone.now()
+    PortalSettings.objects.update_or_create(
+        client=client,
+        defaults={
+            "schedule": {"packages": Dated(Access.OFF, None, now + timedelta(days=9)).as_json()}
+        },
+    )
+    PortalSettings.objects.update_or_create(
+        group=group,
+        defaults={
+            "schedule": {"goals": Dated(Access.VIEW, now - timedelta(days=1), None).as_json()}
+        },
+    )
+    http = signed_in(client.user)
+    url = reverse("portal:billing")
+    http.get(url)
+    with django_assert_num_queries(SECTION_PAGE_QUERIES["billing"]):
+        response = http.get(url)
+    assert response.status_code == 200
+    assert 'href="/portal/packages/"' not in response.content.decode()  # the dated Off holds
