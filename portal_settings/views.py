@@ -437,7 +437,9 @@ def preset_edit(request, pk=None):
                 "the levels they were given.",
             )
             return redirect("portal_settings:presets")
-    return render(request, "portal_settings/preset_form.html", {"form": form, "preset": preset})
+    context = {"form": form, "preset": preset}
+    status = 400 if form.errors else 200
+    return render(request, "portal_settings/preset_form.html", context, status=status)
 
 
 def _apply_preset_url(target: Target) -> str:

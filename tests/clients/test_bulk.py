@@ -342,3 +342,15 @@ def test_login_off_for_a_client_who_is_also_a_family_member_keeps_that_access(
     client.user.refresh_from_db()
     assert client.user.is_active  # their family access remains
     assert portal.get("/portal/").status_code == 302  # but this session ended
+
+
+def test_an_unknown_group_in_a_move_says_so_once(provider_http, organization, other_organization):
+    client = ClientFactory(organization=organization)
+    theirs = ClientGroupFactory(organization=other_organization)
+    page = provider_http.post(URL, {"client": [client.pk], "action": "move", "to_group": theirs.pk})
+    words = page.content.decode().replace("&#x27;", "'")
+    assert page.status_code == 400
+    assert "Choose one of your practice's groups." in words
+    assert "Choose the group to move the clients to." not in words
+    client.refresh_from_db()
+    assert client.group_id is None
