@@ -379,6 +379,24 @@ def preset_save(*, actor, organization, name: str, values: dict, preset=None):
     return preset
 
 
+@transaction.atomic
+def preset_delete(*, actor, organization, preset) -> None:
+    """Delete a preset of `organization`. Clients, groups and the practice it was applied to
+    keep the levels they were given (applying copied them); the History keeps the preset's
+    name and levels."""
+    if preset.organization_id != organization.pk:
+        raise ValidationError("That preset belongs to another practice.")
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.PRESET_DELETED,
+        old_value=preset.summary()[:200],
+        new_value="deleted",
+        note=f"preset: {preset.name}",
+    )
+    preset.delete()
+
+
 def preset_apply(
     *,
     actor,

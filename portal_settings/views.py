@@ -46,6 +46,7 @@ from portal_settings.services import (
     portal_preview_start,
     portal_settings_update,
     preset_apply,
+    preset_delete,
     preset_save,
 )
 from portal_settings.targets import CLIENTS, FAMILY, Target, with_settings
@@ -440,6 +441,22 @@ def preset_edit(request, pk=None):
     context = {"form": form, "preset": preset}
     status = 400 if form.errors else 200
     return render(request, "portal_settings/preset_form.html", context, status=status)
+
+
+@practice_admin_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def preset_delete_page(request, pk):
+    preset = scoped_get_or_404(Preset, organization=request.organization, pk=pk)
+    if request.method == "POST":
+        name = preset.name
+        preset_delete(actor=request.user, organization=request.organization, preset=preset)
+        messages.success(
+            request,
+            f"The preset {name} was deleted. Clients, groups and the practice it was applied to "
+            "keep the levels they were given.",
+        )
+        return redirect("portal_settings:presets")
+    return render(request, "portal_settings/preset_confirm_delete.html", {"preset": preset})
 
 
 def _apply_preset_url(target: Target) -> str:
