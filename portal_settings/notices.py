@@ -100,7 +100,11 @@ def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -
     touching = Q(level=Level.ORGANIZATION) | Q(level=Level.CLIENT, client=client)
     if client.group_id:
         touching |= Q(level=Level.GROUP, group_id=client.group_id)
-    settings_changes = Q(touching, action=AuditEntry.Action.SETTING_CHANGED, section__in=keys)
+    # Only the clients' column: a change of the family members' column at the same level did
+    # not change this client's portal, so it does not date their notice.
+    settings_changes = Q(
+        touching, action=AuditEntry.Action.SETTING_CHANGED, section__in=keys, audience=""
+    )
     moves = Q(client=client, action=AuditEntry.Action.GROUP_CHANGED)
     latest = dict(
         AuditEntry.objects.filter(
