@@ -167,10 +167,17 @@ def _bulk_settings_view(changes_from):
             (BY_KEY[key].label, [(before, after, n) for (before, after), n in counts.items()])
             for key, counts in sorted(by_section.items(), key=lambda i: list(BY_KEY).index(i[0]))
         ]
-        hides = any(hides_records(c) for applied in plan.values() for c in applied)
+        hidden = {c.section.key for applied in plan.values() for c in applied if hides_records(c)}
         context = {
             **reason_context(),
-            "hides": hides,
+            "hides": bool(hidden),
+            # The legend says which sections need the reason; the choice survives a refusal.
+            "hidden_sections": ", ".join(s.tab for s in SECTIONS if s.key in hidden),
+            "hidden_count": sum(
+                any(hides_records(c) for c in applied) for applied in plan.values()
+            ),
+            "chosen_reason": request.POST.get("reason", ""),
+            "chosen_other": request.POST.get("reason_other", ""),
             "reason_error": reason_error,
             "title": title,
             "action": request.POST.get("action"),

@@ -52,6 +52,8 @@ from portal_settings.services import (
 from portal_settings.targets import CLIENTS, FAMILY, Target, with_settings
 
 HISTORY_PER_PAGE = 20
+# The reason chosen on a preset form that was refused, for the page the redirect shows.
+KEPT_REASON = "portal_settings.kept_reason"
 REPORT_PER_PAGE = 50
 
 
@@ -234,6 +236,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             ),
             "apply_preset_url": _apply_preset_url(target),
             **reason_context(),
+            **(request.session.pop(KEPT_REASON, {}) if request.method == "GET" else {}),
             "target": target,
             "level": target.level,
             "for_family": target.for_family,
@@ -498,6 +501,12 @@ def _apply_preset(request, *, target: Target, back: str):
         )
     except SettingsValueError as exc:
         messages.error(request, f"{exc} Nothing was changed.")
+        if isinstance(exc, ReasonRequired):
+            # The page the redirect shows keeps the reason chosen (once; never in the URL).
+            request.session[KEPT_REASON] = {
+                "chosen_reason": request.POST.get("reason", "")[:50],
+                "chosen_other": request.POST.get("reason_other", "")[:200],
+            }
     else:
         if changes:
             messages.success(
