@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -680,10 +681,11 @@ def _bulk_apply(*, actor, organization, changing, action, group, reasons=None) -
         # As _revoke_issued_links and _sync_login: links stop working, the changed auth hash
         # ends every session at its next request, and a login with no access left is inactive.
         Invitation.objects.usable().filter(client_id__in=ids).update(revoked_at=now)
-        User.objects.filter(pk__in=user_ids).update(credentials_revoked_at=now)
+        people = set()
         if action == BulkAction.ARCHIVE:
-            entries += _bulk_family_suspend(client_ids=ids, now=now)
-        _bulk_sync_active(user_ids=set(user_ids))
+            family_entries, people = _bulk_family_suspend(client_ids=ids, now=now)
+            entries += family_entries
+        _bulk_end_sessions(user_ids=set(user_ids) | people, now=now)
     label = actor_label(actor)
     AuditEntry.objects.bulk_create(
         AuditEntry(
@@ -705,10 +707,10 @@ def _bulk_apply(*, actor, organization, changing, action, group, reasons=None) -
     )
 
 
-def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
+def _bulk_family_suspend(*, client_ids, now) -> tuple[list[tuple], set]:
     """As client_archive: every active or paused family link of the archived clients is
-    suspended, its open invitation revoked and its person's sessions ended. Returns the audit
-    entries to write. A fixed number of queries."""
+    suspended and its open invitation revoked. Returns the audit entries to write and the
+    people whose sessions are to end (_bulk_end_sessions). A fixed number of queries."""
     links = list(
         FamilyLink.objects.select_for_update(of=("self",))
         .filter(
@@ -718,7 +720,7 @@ def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
         .select_related("user")
     )
     if not links:
-        return []
+        return [], set()
     link_ids = [link.pk for link in links]
     FamilyLink.objects.filter(pk__in=link_ids).update(
         status=FamilyLink.Status.SUSPENDED,
@@ -728,8 +730,6 @@ def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
     )
     Invitation.objects.usable().filter(family_link_id__in=link_ids).update(revoked_at=now)
     people = {link.user_id for link in links}
-    User.objects.filter(pk__in=people).update(credentials_revoked_at=now)
-    _bulk_sync_active(user_ids=people)
     entries = []
     for link in links:
         who = f"{link.name or link.user.email} ({link.relationship_label})"
@@ -741,22 +741,27 @@ def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
                 f"{who}: suspended: client archived"[:200],
             )
         )
-    return entries
+    return entries, people
 
 
-def _bulk_sync_active(*, user_ids: set) -> None:
-    """As _sync_user_active for many people: a login stays active only while its person has
-    some portal access left (their own as a client, or an active family link); providers and
-    staff are never changed. Three queries."""
-    keep = set(
-        Client.objects.filter(
-            user_id__in=user_ids, archived_at__isnull=True, portal_login_allowed=True
-        ).values_list("user_id", flat=True)
-    ) | set(
-        FamilyLink.objects.active().filter(user_id__in=user_ids).values_list("user_id", flat=True)
+def _bulk_end_sessions(*, user_ids: set, now) -> None:
+    """As _revoke_issued_links and _sync_user_active for many people, in one UPDATE: the
+    changed credentials stamp ends every session and reset link issued before `now`, and a
+    login stays active only while its person has some portal access left (their own as a
+    client, or an active family link). Providers' and staff's is_active is never changed."""
+    keeps_access = (
+        Q(is_staff=True)
+        | Exists(Membership.objects.filter(user=OuterRef("pk")))
+        | Exists(
+            Client.objects.filter(
+                user=OuterRef("pk"), archived_at__isnull=True, portal_login_allowed=True
+            )
+        )
+        | Exists(FamilyLink.objects.active().filter(user=OuterRef("pk")))
     )
-    User.objects.filter(pk__in=user_ids - keep, is_staff=False, membership__isnull=True).update(
-        is_active=False
+    User.objects.filter(pk__in=user_ids).update(
+        credentials_revoked_at=now,
+        is_active=Case(When(keeps_access, then=F("is_active")), default=Value(False)),
     )
 
 

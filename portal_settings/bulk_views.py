@@ -15,7 +15,7 @@ from django.urls import reverse
 from clients.bulk import ExtraBulkAction
 from clients.models import AccessRefusal
 from clients.security import record_refusal
-from clients.selectors import bulk_archived_count
+from clients.selectors import bulk_archived_count, client_names
 from clients.services import BulkArchived, BulkOutOfScope, bulk_refuse_archived
 from clients.validators import parse_id
 from portal_settings.levels import Access
@@ -128,13 +128,13 @@ def _bulk_settings_view(changes_from):
                     messages.success(request, done)
                     back = "?" + urlencode(search) if search else ""
                     return redirect(reverse("clients:list") + back)
-            clients = bulk_clients_with_settings(
+            selection = bulk_clients_with_settings(
                 organization=request.organization, client_ids=client_ids
             )
-            if len(clients) != len(set(client_ids)):
+            if len(selection) != len(set(client_ids)):
                 raise BulkOutOfScope("not the practice's")
-            fingerprint = f"{bulk_settings_fingerprint(clients)}.{levels}"
-            plan = bulk_settings_plan(clients=clients, changes=changes)
+            fingerprint = f"{bulk_settings_fingerprint(selection)}.{levels}"
+            plan = bulk_settings_plan(clients=selection, changes=changes)
         except BulkOutOfScope:
             record_refusal(
                 request,
@@ -153,7 +153,7 @@ def _bulk_settings_view(changes_from):
         except (_Refused, SettingsValueError, BulkArchived) as refusal:
             message = getattr(refusal, "message", str(refusal))
             return render(request, "clients/client_bulk.html", {"error": message}, status=400)
-        changing = [client for client in clients if client.pk in plan]
+        changing = [client.pk for client in selection.clients if client.pk in plan]
         by_section = {}
         for applied in plan.values():
             for change in applied:
@@ -182,13 +182,15 @@ def _bulk_settings_view(changes_from):
             "title": title,
             "action": request.POST.get("action"),
             "fields": fields,
-            "selected": len(clients),
+            "selected": len(selection),
             "changing": len(changing),
-            "unchanged": len(clients) - len(changing),
+            "unchanged": len(selection) - len(changing),
             "summary": summary,
-            "names": [
-                f"{c.user.last_name}, {c.user.first_name}" for c in changing[:BULK_NAMES_SHOWN]
-            ],
+            "names": client_names(
+                organization=request.organization,
+                client_ids=changing[:BULK_NAMES_SHOWN],
+                limit=BULK_NAMES_SHOWN,
+            ),
             "more": max(0, len(changing) - BULK_NAMES_SHOWN),
             "ids": client_ids if search is None else [],
             "search": search,
