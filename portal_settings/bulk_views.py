@@ -15,8 +15,8 @@ from django.urls import reverse
 from clients.bulk import ExtraBulkAction
 from clients.models import AccessRefusal
 from clients.security import record_refusal
-from clients.selectors import client_names
-from clients.services import BulkOutOfScope
+from clients.selectors import bulk_archived_count, client_names
+from clients.services import BulkArchived, BulkOutOfScope, bulk_refuse_archived
 from clients.validators import parse_id
 from portal_settings.levels import Access
 from portal_settings.models import Preset
@@ -93,6 +93,12 @@ def _bulk_settings_view(changes_from):
     def view(request, *, client_ids, search):
         try:
             changes, note, fields, title = changes_from(request)
+            # The service refuses them again under its locks; this says so before a review.
+            bulk_refuse_archived(
+                archived=bulk_archived_count(
+                    organization=request.organization, client_ids=client_ids
+                )
+            )
             levels = _levels_digest(changes)
             shown, _, shown_levels = request.POST.get("fingerprint", "").partition(".")
             confirmed = request.POST.get("confirm") == "1"
@@ -144,7 +150,7 @@ def _bulk_settings_view(changes_from):
                 },
                 status=404,
             )
-        except (_Refused, SettingsValueError) as refusal:
+        except (_Refused, SettingsValueError, BulkArchived) as refusal:
             message = getattr(refusal, "message", str(refusal))
             return render(request, "clients/client_bulk.html", {"error": message}, status=400)
         changing = [client.pk for client in selection.clients if client.pk in plan]
@@ -161,10 +167,17 @@ def _bulk_settings_view(changes_from):
             (BY_KEY[key].label, [(before, after, n) for (before, after), n in counts.items()])
             for key, counts in sorted(by_section.items(), key=lambda i: list(BY_KEY).index(i[0]))
         ]
-        hides = any(hides_records(c) for applied in plan.values() for c in applied)
+        hidden = {c.section.key for applied in plan.values() for c in applied if hides_records(c)}
         context = {
             **reason_context(),
-            "hides": hides,
+            "hides": bool(hidden),
+            # The legend says which sections need the reason; the choice survives a refusal.
+            "hidden_sections": ", ".join(s.tab for s in SECTIONS if s.key in hidden),
+            "hidden_count": sum(
+                any(hides_records(c) for c in applied) for applied in plan.values()
+            ),
+            "chosen_reason": request.POST.get("reason", ""),
+            "chosen_other": request.POST.get("reason_other", ""),
             "reason_error": reason_error,
             "title": title,
             "action": request.POST.get("action"),

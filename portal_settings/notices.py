@@ -102,9 +102,11 @@ def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -
         seen = PortalSeen.objects.filter(client=client).first()
     if seen is None:
         return []
-    touching = Q(level=Level.ORGANIZATION) | Q(level=Level.CLIENT, client=client)
+    # The clients' column only: a change of the family members' column did not change this
+    # client's portal, so it does not date their notice.
+    touching = Q(level=Level.ORGANIZATION, audience="") | Q(level=Level.CLIENT, client=client)
     if client.group_id:
-        touching |= Q(level=Level.GROUP, group_id=client.group_id)
+        touching |= Q(level=Level.GROUP, group_id=client.group_id, audience="")
     return _notices(seen=seen, effective=effective, client=client, touching=touching)
 
 

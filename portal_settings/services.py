@@ -12,7 +12,8 @@ from django.utils import timezone
 from audit.models import AuditEntry, Level
 from audit.services import actor_label, audit_entry, audit_record
 from clients.models import Client, ClientGroup
-from clients.services import BulkOutOfScope
+from clients.selectors import bulk_archived_count
+from clients.services import BulkOutOfScope, bulk_refuse_archived
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
 from portal_settings.notices import (
@@ -386,6 +387,24 @@ def preset_save(*, actor, organization, name: str, values: dict, preset=None):
     return preset
 
 
+@transaction.atomic
+def preset_delete(*, actor, organization, preset) -> None:
+    """Delete a preset of `organization`. Clients, groups and the practice it was applied to
+    keep the levels they were given (applying copied them); the History keeps the preset's
+    name and levels."""
+    if preset.organization_id != organization.pk:
+        raise ValidationError("That preset belongs to another practice.")
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.PRESET_DELETED,
+        old_value=preset.summary()[:200],
+        new_value="deleted",
+        note=f"preset: {preset.name}",
+    )
+    preset.delete()
+
+
 def preset_apply(
     *,
     actor,
@@ -636,6 +655,9 @@ def portal_settings_bulk_update(
                 "Some of the selected clients are not among your practice's clients, so "
                 "nothing was changed."
             )
+        bulk_refuse_archived(
+            archived=bulk_archived_count(organization=organization, client_ids=ids)
+        )
         if bulk_settings_fingerprint(selection) != shown_fingerprint:
             raise StaleSettingsError
         outcomes = _bulk_outcomes(selection, changes)
