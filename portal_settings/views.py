@@ -62,6 +62,7 @@ def _rows(target: Target, kept=None):
     own = target.own_values()
     chosen = kept.changes if kept is not None else {}
     schedule = target.own_schedule() if target.takes_dated_values else None
+    kept_dated = (kept.dated or {}) if kept is not None else {}
     now = timezone.now()
     rows = []
     for key, resolution in target.effective().items():
@@ -80,7 +81,7 @@ def _rows(target: Target, kept=None):
                     {"value": value, "label": label, "selected": value == selected}
                     for value, label in choices
                 ],
-                "dated": _dated_row(resolution.section, schedule, now)
+                "dated": _dated_row(resolution.section, schedule, now, kept=kept_dated)
                 if schedule is not None
                 else None,
             }
@@ -96,12 +97,15 @@ def _local_input(moment) -> str:
     return local.strftime("%Y-%m-%dT%H:%M" + (":%S" if local.second else ""))
 
 
-def _dated_row(section, schedule: dict, now) -> dict:
-    """A row's "Dates" controls: its dated value as stored, and where it stands now."""
+def _dated_row(section, schedule: dict, now, *, kept=None) -> dict:
+    """A row's "Dates" controls: its dated value as stored, and where it stands now; or the
+    one the provider chose in `kept` (a SAVE refused for want of a reason, shown again)."""
     entry = schedule.get(section.key)
     dated = dated_from_json(entry) if entry else None
     status = ""
-    if dated is not None:
+    if kept and section.key in kept:
+        dated = kept[section.key]  # not saved: no status
+    elif dated is not None:
         if dated.ended(now):
             status = f"{dated.words()}: ended, no longer counts"
         elif dated.pending(now):

@@ -1,0 +1,35 @@
+"""Access with dates, as a demanding user and an attacker tried it: each test a defect found
+(or a rule that held under a crafted request)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from portal_settings.models import PortalSettings
+from tests.portal_settings.test_dated_values import local_input, page_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_dated_off_refused_for_want_of_a_reason_keeps_its_dates_on_the_page(
+    provider_http, client_record
+):
+    """The refusal shows the provider's dated value again, so choosing a reason and SAVE
+    saves it (not 'Nothing changed' with the dates silently dropped)."""
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    until = local_input(timezone.now() + timedelta(days=30))
+    response = page_post(
+        provider_http,
+        url,
+        {"dated-documents-level": "off", "dated-documents-until": until},
+    )
+    assert response.status_code == 400
+    assert "reason" in response.content.decode()
+    row = next(r for r in response.context["rows"] if r["section"].key == "documents")
+    assert row["dated"]["until_value"] == until
+    assert [c["value"] for c in row["dated"]["levels"] if c["selected"]] == ["off"]
+    assert not PortalSettings.objects.filter(client=client_record).exists()
+    assert not AuditEntry.objects.filter(client=client_record).exists()
