@@ -33,3 +33,32 @@ def test_a_dated_off_refused_for_want_of_a_reason_keeps_its_dates_on_the_page(
     assert [c["value"] for c in row["dated"]["levels"] if c["selected"]] == ["off"]
     assert not PortalSettings.objects.filter(client=client_record).exists()
     assert not AuditEntry.objects.filter(client=client_record).exists()
+
+
+def test_dates_typed_with_no_dates_chosen_are_refused_not_dropped(provider_http, client_record):
+    """A provider sets Billing to Off and types an Until under Dates, leaving "No dates": the
+    Off would be saved for good and the date silently dropped."""
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    until = local_input(timezone.now() + timedelta(days=30))
+    response = page_post(
+        provider_http,
+        url,
+        {"section-billing": "off", "dated-billing-level": "", "dated-billing-until": until},
+    )
+    assert response.status_code == 400
+    assert "choose a level" in response.content.decode()
+    assert "Nothing was saved." in response.content.decode()
+    assert not PortalSettings.objects.filter(client=client_record).exists()
+
+
+def test_no_dates_clears_a_dated_value_shown_with_its_dates(provider_http, client_record):
+    """Clearing still works: the browser sends the stored dates back with "No dates"."""
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    until = local_input(timezone.now() + timedelta(days=30))
+    page_post(provider_http, url, {"dated-billing-level": "off", "dated-billing-until": until})
+    assert PortalSettings.objects.get(client=client_record).schedule
+    response = page_post(
+        provider_http, url, {"dated-billing-level": "", "dated-billing-until": until}
+    )
+    assert response.status_code == 302
+    assert PortalSettings.objects.get(client=client_record).schedule == {}
