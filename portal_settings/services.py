@@ -1,5 +1,6 @@
 """Saving portal settings: only real changes, never over someone else's, always audited."""
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -63,6 +64,8 @@ class Change:
     dated: bool = False
     dated_old: dict | None = None
     dated_new: dict | None = None
+    # A plain level that does not hold yet: the dated value in force now that beats it.
+    held_by: Dated | None = None
 
     @property
     def enabled(self) -> bool:
@@ -163,6 +166,7 @@ def portal_settings_update(
         )
         if not applied:
             return []
+        applied = _held(applied, target=current, values=values, schedule=schedule)
         # The reason is for withholding records from the client themself; what their family
         # members may see is a different matter (and their portal changes email nobody).
         kept_reason = (
@@ -202,6 +206,21 @@ def portal_settings_update(
                 ),
             )
     return applied
+
+
+def _held(applied: list[Change], *, target: Target, values: dict, schedule: dict) -> list:
+    """Mark each plain change that a dated value in force keeps from holding now (a level
+    chosen under "Off until 1 Mar" gives nothing until then), so the confirmation says so."""
+    if not any(schedule.values()) and not any(r.dated for r in target.inherited().values()):
+        return applied
+    after = target.resolve_with(values=values, schedule=schedule)
+    held = []
+    for change in applied:
+        now = after[change.section.key]
+        if not change.dated and now.dated and now.access is not change.access:
+            change = dataclasses.replace(change, held_by=Dated(now.access, now.since, now.until))
+        held.append(change)
+    return held
 
 
 def _trail_old(change: Change, inherited) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from portal_settings.models import PortalSettings
-from tests.portal_settings.test_dated_values import local_input, page_post
+from tests.portal_settings.test_dated_values import day, local_input, page_post
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,31 @@ def test_no_dates_clears_a_dated_value_shown_with_its_dates(provider_http, clien
     )
     assert response.status_code == 302
     assert PortalSettings.objects.get(client=client_record).schedule == {}
+
+
+def test_the_confirmation_says_a_level_waits_for_the_clients_own_dates(
+    provider_http, client_record
+):
+    """With Billing Off until a date in force, choosing View only does not give View only now:
+    the confirmation must not say "Off → View only" as if it did."""
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    until = timezone.now() + timedelta(days=30)
+    page_post(
+        provider_http,
+        url,
+        {"dated-billing-level": "off", "dated-billing-until": local_input(until)},
+    )
+    response = page_post(
+        provider_http,
+        url,
+        {
+            "section-billing": "view",
+            "dated-billing-level": "off",
+            "dated-billing-until": local_input(until),
+        },
+    )
+    assert response.status_code == 302
+    confirmation = next(m.message for m in response.wsgi_request._messages)
+    assert "View and pay bills: Off → View only." not in confirmation
+    assert f"Off → View only after the dates (now Off until {day(until)}" in confirmation
+    assert PortalSettings.objects.get(client=client_record).values == {"billing": "view"}
