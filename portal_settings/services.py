@@ -483,14 +483,17 @@ def bulk_settings_plan(*, clients, changes) -> dict:
     plan = {}
     for client in clients:
         target = Target(Level.CLIENT, client)
+        values = target.own_values()
         applied = _plan(
             changes=changes,
             inherited=target.inherited(),
             effective=target.effective(),
-            values=target.own_values(),
+            values=values,
         )
         if applied:
-            plan[client.pk] = applied
+            plan[client.pk] = _held(
+                applied, target=target, values=values, schedule=target.own_schedule()
+            )
     return plan
 
 

@@ -1,6 +1,7 @@
 """Access with dates, as a demanding user and an attacker tried it: each test a defect found
 (or a rule that held under a crafted request)."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from portal_settings.models import PortalSettings
-from tests.portal_settings.test_dated_values import day, local_input, page_post
+from tests.factories import ClientFactory
+from tests.portal_settings.test_dated_values import day, local_input, off, page_post, save_dated
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,26 @@ def test_the_confirmation_says_a_level_waits_for_the_clients_own_dates(
     assert "View and pay bills: Off → View only." not in confirmation
     assert f"Off → View only after the dates (now Off until {day(until)}" in confirmation
     assert PortalSettings.objects.get(client=client_record).values == {"billing": "view"}
+
+
+def test_the_bulk_review_says_a_level_waits_for_a_clients_own_dates(
+    provider, provider_http, organization
+):
+    """The roster's review said "Off → View only … It takes effect at their next request" for a
+    client whose own dated Off keeps billing off for a month."""
+    dated, plain = (
+        ClientFactory(organization=organization),
+        ClientFactory(organization=organization),
+    )
+    until = timezone.now() + timedelta(days=30)
+    save_dated(provider, dated, {"billing": off(end=until)})
+    data = {
+        "client": [dated.pk, plain.pk],
+        "action": "level",
+        "section": "billing",
+        "level": "view",
+    }
+    page = html.unescape(provider_http.post(reverse("clients:bulk"), data).content.decode())
+    assert "Full → View only for 1 client" in page
+    assert "Off → View only for 1 client" not in page
+    assert "Off → View only once their own dates end for 1 client" in page
