@@ -209,16 +209,41 @@ def portal_settings_update(
 
 
 def _held(applied: list[Change], *, target: Target, values: dict, schedule: dict) -> list:
-    """Mark each plain change that a dated value in force keeps from holding now (a level
-    chosen under "Off until 1 Mar" gives nothing until then), so the confirmation says so."""
-    if not any(schedule.values()) and not any(r.dated for r in target.inherited().values()):
+    """Mark each plain change that the target's own dated value in force keeps from holding now
+    (a level chosen under "Off until 1 Mar" gives nothing until then), with, as its `before`,
+    what the row gave after its dates until this change: so the confirmation says when it holds,
+    and a plain Off of records that outlasts a dated Off asks for its own reason."""
+    if not any(schedule.values()):
         return applied
     after = target.resolve_with(values=values, schedule=schedule)
+    held_keys = {
+        change.section.key
+        for change in applied
+        if not change.dated
+        and after[change.section.key].dated
+        and after[change.section.key].level == target.level
+    }
+    if not held_keys:
+        return applied
+    old_values = dict(values)
+    for change in applied:
+        if change.section.key in held_keys:
+            if change.old is None:
+                old_values.pop(change.section.key, None)
+            else:
+                old_values[change.section.key] = change.old.value
+    undated = {key: entry for key, entry in schedule.items() if key not in held_keys}
+    before = target.resolve_with(values=old_values, schedule=undated)
     held = []
     for change in applied:
-        now = after[change.section.key]
-        if not change.dated and now.dated and now.access is not change.access:
-            change = dataclasses.replace(change, held_by=Dated(now.access, now.since, now.until))
+        key = change.section.key
+        if key in held_keys:
+            now = after[key]
+            change = dataclasses.replace(
+                change,
+                before=before[key].access,
+                held_by=Dated(now.access, now.since, now.until),
+            )
         held.append(change)
     return held
 
@@ -541,6 +566,7 @@ def portal_settings_bulk_update(
             )
             if not applied:
                 continue
+            applied = _held(applied, target=target, values=values, schedule=target.own_schedule())
             kept_reason = hiding_reason(applied, reason=reason, reason_other=reason_other)
             row = rows.get(client.pk)
             if row is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from portal_settings.models import PortalSettings
+from portal_settings.services import ReasonRequired
 from tests.factories import ClientFactory
 from tests.portal_settings.test_dated_values import day, local_input, off, page_post, save_dated
 
@@ -90,7 +91,7 @@ def test_the_confirmation_says_a_level_waits_for_the_clients_own_dates(
     assert response.status_code == 302
     confirmation = next(m.message for m in response.wsgi_request._messages)
     assert "View and pay bills: Off → View only." not in confirmation
-    assert f"Off → View only after the dates (now Off until {day(until)}" in confirmation
+    assert f"Full → View only after the dates (now Off until {day(until)}" in confirmation
     assert PortalSettings.objects.get(client=client_record).values == {"billing": "view"}
 
 
@@ -114,4 +115,19 @@ def test_the_bulk_review_says_a_level_waits_for_a_clients_own_dates(
     page = html.unescape(provider_http.post(reverse("clients:bulk"), data).content.decode())
     assert "Full → View only for 1 client" in page
     assert "Off → View only for 1 client" not in page
-    assert "Off → View only once their own dates end for 1 client" in page
+    assert "Full → View only once their own dates end for 1 client" in page
+
+
+def test_a_plain_off_of_records_that_outlasts_a_dated_off_needs_its_own_reason(
+    provider, client_record
+):
+    """Documents Off until a date (with a reason), then Documents Off for good: the documents
+    stay hidden after the dates, so the plain Off asks for a reason too."""
+    until = timezone.now() + timedelta(days=10)
+    save_dated(provider, client_record, {"documents": off(end=until)}, reason="client_request")
+    with pytest.raises(ReasonRequired):
+        save_dated(provider, client_record, {}, changes={"documents": "off"})
+    assert PortalSettings.objects.get(client=client_record).values == {}
+    save_dated(provider, client_record, {}, changes={"documents": "off"}, reason="not_relevant")
+    entry = AuditEntry.objects.filter(client=client_record, new_value="off").get()
+    assert entry.reason == "Not relevant to this client"
