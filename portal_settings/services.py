@@ -346,12 +346,14 @@ def portal_settings_update_check(
     current = target.reload()
     if current.version_token() != shown_version:
         raise StaleSettingsError
+    values = current.own_values()
     applied = _plan(
         changes=changes,
         inherited=current.inherited(),
         effective=current.effective(),
-        values=current.own_values(),
+        values=values,
     )
+    applied = _held(applied, target=current, values=values, schedule=current.own_schedule())
     if applied and not current.for_family:
         hiding_reason(applied, reason=reason, reason_other=reason_other)
     return applied

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from portal_settings.models import PortalSettings
-from portal_settings.services import ReasonRequired
+from portal_settings.services import ReasonRequired, portal_settings_update_check
+from portal_settings.targets import Target
 from tests.factories import ClientFactory
 from tests.portal_settings.test_dated_values import day, local_input, off, page_post, save_dated
 
@@ -131,3 +132,15 @@ def test_a_plain_off_of_records_that_outlasts_a_dated_off_needs_its_own_reason(
     save_dated(provider, client_record, {}, changes={"documents": "off"}, reason="not_relevant")
     entry = AuditEntry.objects.filter(client=client_record, new_value="off").get()
     assert entry.reason == "Not relevant to this client"
+
+
+def test_the_admins_check_asks_for_the_reason_the_save_will(provider, client_record):
+    """The admin's settings block checks before it saves anything: it must refuse what the
+    SAVE refuses (else the admin's whole form is thrown away at save time)."""
+    until = timezone.now() + timedelta(days=10)
+    save_dated(provider, client_record, {"documents": off(end=until)}, reason="client_request")
+    target = Target.of(client_record).reload()
+    with pytest.raises(ReasonRequired):
+        portal_settings_update_check(
+            target=target, changes={"documents": "off"}, shown_version=target.version_token()
+        )
