@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit.models import AuditEntry
 from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
 from clients.forms import apply_validation_error
@@ -133,7 +134,9 @@ def _dated_history(entries, *, schedule: dict, now) -> None:
     """Say on each History entry that set a dated value when it started and ended: worked out
     when read from the entry, the newer entries of its section and the value stored now, so no
     job needs to have run. Sets `entry.dated_events` (a list of phrases)."""
-    entries = list(entries)  # newest first
+    # Changes only: the scheduled run's "started" and "ended" entries carry the value's trail
+    # too, but they neither set nor replace it.
+    entries = [e for e in entries if e.action == AuditEntry.Action.SETTING_CHANGED]  # newest first
     for index, entry in enumerate(entries):
         dated = dated_from_trail(entry.new_value) if entry.section else None
         if dated is None:

@@ -3,8 +3,10 @@
 
 import html
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,9 +15,24 @@ from portal_settings.models import PortalSettings
 from portal_settings.services import ReasonRequired, portal_settings_update_check
 from portal_settings.targets import Target
 from tests.factories import ClientFactory
-from tests.portal_settings.test_dated_values import day, local_input, off, page_post, save_dated
+from tests.helpers import signed_in
+from tests.portal_settings.test_dated_values import (
+    Clock,
+    day,
+    day_and_time,
+    history_notes,
+    local_input,
+    off,
+    page_post,
+    save_dated,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
 
 
 def test_a_dated_off_refused_for_want_of_a_reason_keeps_its_dates_on_the_page(
@@ -144,3 +161,21 @@ def test_the_admins_check_asks_for_the_reason_the_save_will(provider, client_rec
         portal_settings_update_check(
             target=target, changes={"documents": "off"}, shown_version=target.version_token()
         )
+
+
+def test_the_history_of_a_dated_value_reads_the_same_after_the_scheduled_run(
+    provider, client_record, clock
+):
+    """The run's own 'started' and 'ended' entries are not changes of the value: the History
+    must not then say the value was 'Replaced before it started'."""
+    start = timezone.now() + timedelta(days=1)
+    until = start + timedelta(days=2)
+    save_dated(provider, client_record, {"billing": off(start=start, end=until)})
+    clock.set_to(until + timedelta(hours=1))
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    before_run = history_notes(signed_in(provider), url)
+    assert before_run == [
+        f"Started {day_and_time(start)} · Ended {day_and_time(until)} · no longer counts"
+    ]
+    call_command("portal_dated_values", stdout=StringIO())
+    assert history_notes(signed_in(provider), url) == before_run
