@@ -160,6 +160,14 @@ def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: s
                     f"The dates of “{section.label}” need a level: {level_choices(section)}, or "
                     "No dates."
                 )
+            if (
+                current is not None
+                and current.access == level
+                and _shows(current, start, end, time_zone)
+            ):
+                # Sent back as shown: unchanged, even where its local time is one the clocks
+                # repeat (stored before the practice changed its time zone).
+                continue
             start_at = local_moment(start, time_zone=time_zone, what=f"{section.tab}, From")
             end_at = local_moment(end, time_zone=time_zone, what=f"{section.tab}, Until")
             if current == Dated(Access(level), start_at, end_at):

@@ -2,7 +2,8 @@
 (or a rule that held under a crafted request)."""
 
 import html
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from io import StringIO
 
 import pytest
@@ -179,3 +180,32 @@ def test_the_history_of_a_dated_value_reads_the_same_after_the_scheduled_run(
     ]
     call_command("portal_dated_values", stdout=StringIO())
     assert history_notes(signed_in(provider), url) == before_run
+
+
+def test_a_dated_value_at_a_repeated_local_hour_does_not_block_every_save(
+    provider, provider_http, organization, client_record
+):
+    """A stored end at 1:30 AM on the night the clocks go back (set before the practice changed
+    its time zone) is shown as 1:30 AM and posted back unchanged: the SAVE of another row must
+    not be refused as 'happens twice'."""
+    organization.time_zone = "Europe/London"
+    organization.save()
+    until = datetime(2027, 10, 31, 1, 30, tzinfo=dt_timezone.utc)  # 1:30 GMT, the second one
+    save_dated(provider, client_record, {"billing": off(end=until)})
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    row = next(r for r in provider_http.get(url).context["rows"] if r["section"].key == "billing")
+    assert row["dated"]["until_value"] == "2027-10-31T01:30"
+    response = page_post(
+        provider_http,
+        url,
+        {
+            "section-goals": "view",
+            "dated-billing-level": "off",
+            "dated-billing-from": "",
+            "dated-billing-until": row["dated"]["until_value"],
+        },
+    )
+    assert response.status_code == 302
+    row = PortalSettings.objects.get(client=client_record)
+    assert row.values == {"goals": "view"}
+    assert row.schedule == {"billing": off(end=until).as_json()}
