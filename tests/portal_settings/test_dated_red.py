@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from portal_settings.dated_events import dated_values_record
 from portal_settings.models import PortalSettings
 from portal_settings.services import ReasonRequired, portal_settings_update_check
 from portal_settings.targets import Target
@@ -209,3 +210,48 @@ def test_a_dated_value_at_a_repeated_local_hour_does_not_block_every_save(
     row = PortalSettings.objects.get(client=client_record)
     assert row.values == {"goals": "view"}
     assert row.schedule == {"billing": off(end=until).as_json()}
+
+
+def test_a_late_run_past_both_moments_emails_no_stale_turned_off(
+    provider, organization, client_record, clock, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A run that missed a dated Off's start and its end records both, but must not email the
+    client 'Turned off: Billing' and 'Turned on: Billing' at once: their portal is as before,
+    as their portal home says (no notice)."""
+    organization.email_clients_on_portal_changes = True
+    organization.save()
+    start = timezone.now() + timedelta(days=1)
+    save_dated(provider, client_record, {"billing": off(start=start, end=start + timedelta(1))})
+    clock.set_to(start + timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dated_values_record() == 2
+    assert mailoutbox == []
+
+
+def test_a_late_run_emails_what_still_holds(
+    provider, organization, client_record, clock, mailoutbox, django_capture_on_commit_callbacks
+):
+    organization.email_clients_on_portal_changes = True
+    organization.save()
+    start = timezone.now() + timedelta(days=1)
+    save_dated(provider, client_record, {"billing": off(start=start, end=start + timedelta(9))})
+    clock.set_to(start + timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dated_values_record() == 1
+    assert [m.to for m in mailoutbox] == [[client_record.user.email]]
+    assert "Turned off: Billing" in mailoutbox[0].body
+
+
+def test_two_sections_starting_together_email_each_client_once(
+    provider, organization, group, clock, mailoutbox, django_capture_on_commit_callbacks
+):
+    organization.email_clients_on_portal_changes = True
+    organization.save()
+    member = ClientFactory(organization=organization, group=group)
+    start = timezone.now() + timedelta(days=1)
+    save_dated(provider, group, {"billing": off(start=start), "packages": off(start=start)})
+    clock.set_to(start)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dated_values_record() == 2
+    assert [m.to for m in mailoutbox] == [[member.user.email]]
+    assert "Turned off: Billing, Packages" in mailoutbox[0].body
