@@ -308,6 +308,13 @@ def _plan_dated(*, dated, target: Target, effective, values: dict, schedule: dic
     if not applied:
         return []
     after = target.resolve_with(values=values, schedule=schedule)
+    # What the row gives outside its changed dated values: a dated Off that replaces another
+    # (Off until next week made Off until next year) hides records for longer than the one a
+    # reason was given for, so it is judged against this, not against the Off in force now.
+    changed = {change.section.key for change in applied}
+    undated = target.resolve_with(
+        values=values, schedule={k: v for k, v in schedule.items() if k not in changed}
+    )
     return [
         Change(
             change.section,
@@ -317,7 +324,7 @@ def _plan_dated(*, dated, target: Target, effective, values: dict, schedule: dic
             Access(schedule[change.section.key]["level"])
             if change.section.key in schedule
             else after[change.section.key].access,
-            change.before,
+            undated[change.section.key].access if change.section.key in schedule else change.before,
             dated=True,
             dated_old=_previous(change.section.key, target),
             dated_new=schedule.get(change.section.key),

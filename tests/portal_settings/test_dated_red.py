@@ -255,3 +255,17 @@ def test_two_sections_starting_together_email_each_client_once(
         assert dated_values_record() == 2
     assert [m.to for m in mailoutbox] == [[member.user.email]]
     assert "Turned off: Billing, Packages" in mailoutbox[0].body
+
+
+def test_extending_a_dated_off_of_records_needs_a_reason(provider, client_record):
+    """Documents Off until next week (with a reason), then changed to Off until next year: the
+    longer hiding was saved with no reason asked."""
+    now = timezone.now()
+    save_dated(
+        provider, client_record, {"documents": off(end=now + timedelta(7))}, reason="not_relevant"
+    )
+    with pytest.raises(ReasonRequired):
+        save_dated(provider, client_record, {"documents": off(end=now + timedelta(365))})
+    assert PortalSettings.objects.get(client=client_record).schedule == {
+        "documents": off(end=now + timedelta(7)).as_json()
+    }
