@@ -269,3 +269,24 @@ def test_extending_a_dated_off_of_records_needs_a_reason(provider, client_record
     assert PortalSettings.objects.get(client=client_record).schedule == {
         "documents": off(end=now + timedelta(7)).as_json()
     }
+
+
+@pytest.mark.parametrize("kind", ["client", "group"])
+def test_dates_for_another_practices_client_or_group_are_a_404_and_save_nothing(
+    provider_http, other_organization, kind
+):
+    from tests.factories import ClientGroupFactory
+
+    obj = (
+        ClientFactory(organization=other_organization)
+        if kind == "client"
+        else ClientGroupFactory(organization=other_organization)
+    )
+    url = reverse(f"portal_settings:{kind}", args=[obj.pk])
+    response = provider_http.post(
+        url,
+        {"version": "x", "dated-billing-level": "off", "dated-billing-until": "2030-01-01T00:00"},
+    )
+    assert response.status_code == 404
+    assert not PortalSettings.objects.exists()
+    assert not AuditEntry.objects.filter(action="setting_changed").exists()
