@@ -59,6 +59,7 @@ class AuditEntry(AppendOnlyModel):
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"
         CLIENT_EMAILS_CHANGED = "client_emails_changed", "Emails to clients about portal changes"
         PRESET_SAVED = "preset_saved", "Preset saved"
+        PRESET_DELETED = "preset_deleted", "Preset deleted"
         FAMILY_MEMBER_ADDED = "family_added", "Family member added"
         FAMILY_ACCESS_CHANGED = "family_changed", "Family access changed"
         ADULT_AGE_CHANGED = "adult_age_changed", "Age of adulthood changed"

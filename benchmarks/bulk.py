@@ -1,5 +1,8 @@
-"""The roster's bulk actions timed at 1,000 and 10,000 selected clients (part of `make bench`;
-also `python -m benchmarks.bulk` alone, with DATABASE_URL set to PostgreSQL).
+"""The roster's bulk actions timed at 1,000, 5,000 and 10,000 selected clients (part of
+`make bench`; also `python -m benchmarks.bulk` alone, with DATABASE_URL set to PostgreSQL).
+
+`BENCH_BULK_SIZES=5000` picks the sizes (of 1000, 5000, 10000); `--cprofile` prints, for each
+action, the top functions of its review + confirm (CPU timer, profiler overhead included).
 
 Each size is a practice of its own ("Bench Bulk 1k", "Bench Bulk 10k"), so the page benchmarks'
 practices are never changed. Each action goes through the provider's real path in process
@@ -9,7 +12,10 @@ every run starts from the same data. Archiving cannot be undone in bulk, so it i
 transaction that is then rolled back (its commit is not in the figure).
 """
 
+import cProfile
+import io
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -18,7 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 sys.path.insert(0, str(ROOT))
 
-SIZES = (("Bench Bulk 1k", 1_000), ("Bench Bulk 10k", 10_000))
+SIZES = (("Bench Bulk 1k", 1_000), ("Bench Bulk 5k", 5_000), ("Bench Bulk 10k", 10_000))
+PROFILE = "--cprofile" in sys.argv
+
+
+def _sizes():
+    wanted = os.environ.get("BENCH_BULK_SIZES", "")
+    if not wanted:
+        return SIZES
+    picked = {int(n) for n in wanted.split(",")}
+    return tuple((name, size) for name, size in SIZES if size in picked)
 
 
 class _Rollback(Exception):
@@ -49,12 +64,18 @@ def _practice(name, size):
 
 
 def _timed_post(http, data):
-    """The review POST and the confirming POST; returns (seconds, queries, the final status)."""
+    """The review POST and the confirming POST; returns (wall seconds, CPU seconds of this
+    process and its PostgreSQL backend, queries)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    profiler = cProfile.Profile(time.process_time) if PROFILE else None
+    backend = _backend_pid()
     with CaptureQueriesContext(connection) as captured:
+        cpu_started = time.process_time() + _backend_cpu(backend)
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         review = http.post("/clients/bulk/", data, HTTP_HOST="127.0.0.1")
         fingerprint = review.context["fingerprint"] if review.context else ""
         done = http.post(
@@ -62,14 +83,46 @@ def _timed_post(http, data):
             {**data, "confirm": "1", "fingerprint": fingerprint},
             HTTP_HOST="127.0.0.1",
         )
+        if profiler:
+            profiler.disable()
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() + _backend_cpu(backend) - cpu_started
     if review.status_code != 200 or done.status_code != 302:
         sys.exit(f"bulk action {data['action']} failed: {review.status_code}, {done.status_code}")
-    return elapsed, len(captured.captured_queries)
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(
+            r"/(clients|portal_settings|audit)/|query|sql", 40
+        )
+        stats.sort_stats("tottime").print_stats(15)
+        print(f"--- {data['action']}: {elapsed * 1000:,.0f} ms wall ---")
+        print(out.getvalue())
+    return elapsed, cpu, len(captured.captured_queries)
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the PostgreSQL backend serving this process has used; it
+    runs on this machine (127.0.0.1), so /proc has it. 0 where /proc cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def time_bulk_actions() -> list[tuple]:
-    """Rows of (clients, action, seconds, queries) for each size and action."""
+    """Rows of (clients, action, wall seconds, CPU seconds, queries) for each size and
+    action."""
     from django.db import transaction
     from django.test import Client as HttpClient
     from django.test.utils import setup_test_environment
@@ -79,7 +132,7 @@ def time_bulk_actions() -> list[tuple]:
 
     setup_test_environment()  # so the test client records the rendered context
     rows = []
-    for name, size in SIZES:
+    for name, size in _sizes():
         organization, provider = _practice(name, size)
         target = ClientGroup.objects.get(organization=organization, name="Bulk target")
         http = HttpClient()
@@ -136,13 +189,21 @@ def _restore_groups(originals):
 
 
 def print_bulk_table(rows) -> None:
+    """Wall time moves with the machine's load; the CPU the change cost (the app's process and
+    its PostgreSQL backend) much less, so both are shown, with the load average."""
+    load = " ".join(f"{n:.1f}" for n in os.getloadavg())
     print()
+    print(f"Load average (1, 5, 15 min) at the end: {load}")
     print(
-        "| Roster bulk action (review + confirm, select all matching) | clients | time | queries |"
+        "| Roster bulk action (review + confirm, select all matching) | clients | time "
+        "| CPU (app + PostgreSQL) | queries |"
     )
-    print("|---|---:|---:|---:|")
-    for selected, label, seconds, queries in rows:
-        print(f"| {label} | {selected:,} | {seconds * 1000:,.0f} ms | {queries} |")
+    print("|---|---:|---:|---:|---:|")
+    for selected, label, seconds, cpu, queries in rows:
+        print(
+            f"| {label} | {selected:,} | {seconds * 1000:,.0f} ms | {cpu * 1000:,.0f} ms "
+            f"| {queries} |"
+        )
 
 
 def main():

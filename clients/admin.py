@@ -9,6 +9,7 @@ practice's page is added by portal_settings.admin, the layer that owns settings.
 import zoneinfo
 
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -318,8 +319,33 @@ class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     inlines = [MemberInline]
 
 
+class ClientAdminForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["group"]
+
+    def clean(self):
+        # The admin has no reason fields: a move that hides the client's own records is made
+        # from the client's Edit page, which asks for one (services.move_reason).
+        cleaned = super().clean()
+        if "group" in self.changed_data and self.instance.pk:
+            hidden = services.move_hidden(
+                organization=self.instance.organization,
+                old_group_ids={self.instance.pk: self.instance.group_id},
+                group=cleaned.get("group"),
+            )
+            if hidden:
+                raise ValidationError(
+                    f"This move turns off {', '.join(hidden[self.instance.pk])} for this "
+                    "client, which hides their own records from them. Move them from the "
+                    "client's Edit page in the app, which asks for a reason. Nothing was changed."
+                )
+        return cleaned
+
+
 @admin.register(Client)
 class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
+    form = ClientAdminForm
     list_display = [
         "__str__",
         "email",

@@ -27,3 +27,26 @@ EXTRA_ACTIONS: dict[str, ExtraBulkAction] = {}
 
 def register(action: ExtraBulkAction) -> None:
     EXTRA_ACTIONS[action.key] = action
+
+
+@dataclass(frozen=True)
+class MoveCheck:
+    """A higher layer's say on moving clients to another group (bulk or one client).
+    portal_settings registers one: a move that turns off a section holding a client's own
+    records asks for a reason, kept in the move's audit entry."""
+
+    # hidden(organization=, old_group_ids={client pk: group id or None}, group=) ->
+    # {client pk: [names of the sections the move hides from them]}, only clients it hides from
+    hidden: Callable
+    # words(reason=, other=) -> the reason as the audit entry keeps it; None if missing or bad
+    words: Callable
+    # The reason fields drawn in the move's review and form, with fields_context().
+    fields_template: str
+    fields_context: Callable
+
+
+MOVE_CHECKS: dict[str, MoveCheck] = {}
+
+
+def register_move_check(key: str, check: MoveCheck) -> None:
+    MOVE_CHECKS[key] = check

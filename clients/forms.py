@@ -258,7 +258,12 @@ class BulkActionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == BulkAction.MOVE and not data.get("to_group"):
+        # An unknown group already says "Choose one of your practice's groups.": one message.
+        if (
+            data.get("action") == BulkAction.MOVE
+            and not data.get("to_group")
+            and "to_group" not in self.errors
+        ):
             self.add_error("to_group", "Choose the group to move the clients to.")
         return data
 

@@ -134,10 +134,22 @@ def bulk_clients(*, organization: Organization, client_ids) -> QuerySet:
     )
 
 
-def selection_fingerprint(client_ids) -> str:
-    """A short digest of a selection, so a confirmation made for one set of clients is not
-    applied to another (the clients matching a search can change in between)."""
-    text = ",".join(str(pk) for pk in sorted(set(client_ids)))
+def bulk_archived_count(*, organization: Organization, client_ids) -> int:
+    """How many of the selected clients are archived: one query."""
+    return Client.objects.filter(
+        organization=organization, pk__in=set(client_ids), archived_at__isnull=False
+    ).count()
+
+
+def selection_fingerprint(clients) -> str:
+    """A short digest of a selection as the review showed it (rows of bulk_clients): which
+    clients, and each one's group, portal login and archived state. A confirmation made for
+    one set of clients, or for clients moved, archived or with their login changed in between,
+    is not applied (the clients matching a search can change too)."""
+    text = ",".join(
+        f"{c.pk}:{c.group_id or '-'}:{int(c.portal_login_allowed)}:{int(c.archived_at is not None)}"
+        for c in sorted(clients, key=lambda c: c.pk)
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -8,12 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry, Level
 from audit.services import actor_label, audit_record
+from clients.bulk import MOVE_CHECKS
 from clients.models import (
     ADULT_AGE,
     Client,
@@ -24,7 +26,7 @@ from clients.models import (
     Organization,
     User,
 )
-from clients.selectors import bulk_clients
+from clients.selectors import bulk_clients, selection_fingerprint
 from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
 from clients.validators import one_line
@@ -168,8 +170,11 @@ def client_update(
     email: str,
     group: ClientGroup | None,
     date_of_birth=UNCHANGED,
+    reason: str = "",
+    reason_other: str = "",
 ) -> Client:
-    """Change a client's name, email, group or date of birth.
+    """Change a client's name, email, group or date of birth (a move that hides the client's
+    records needs a reason: client_group_set).
 
     A new email revokes what was sent to the old one: open invitations and reset links. A new
     date of birth (it decides when parents' family access is handed over) is in the audit
@@ -204,19 +209,36 @@ def client_update(
     if email_changed:
         _revoke_issued_links(client=client)
         _revoke_family_invitations(user=user)
-    return client_group_set(actor=actor, client=client, group=group)
+    return client_group_set(
+        actor=actor, client=client, group=group, reason=reason, reason_other=reason_other
+    )
 
 
 @transaction.atomic
-def client_group_set(*, actor: User, client: Client, group: ClientGroup | None) -> Client:
-    """Move a client to a group (or none). The app and the Django admin both come here."""
+def client_group_set(
+    *,
+    actor: User,
+    client: Client,
+    group: ClientGroup | None,
+    reason: str = "",
+    reason_other: str = "",
+) -> Client:
+    """Move a client to a group (or none). The app and the Django admin both come here. A move
+    that hides the client's own records needs a reason (move_reason)."""
     _check_group(organization=client.organization, group=group)
     client = (
         Client.objects.select_for_update(of=("self",)).select_related("group").get(pk=client.pk)
     )
     if client.group_id != (group.pk if group else None):
+        hidden = move_hidden(
+            organization=client.organization,
+            old_group_ids={client.pk: client.group_id},
+            group=group,
+        )
+        kept = move_reason(hidden=hidden, reason=reason, reason_other=reason_other)
         # The group decides inherited portal settings, so moving a client is recorded.
         audit_record(
+            reason=kept,
             actor=actor,
             organization=client.organization,
             action=AuditEntry.Action.GROUP_CHANGED,
@@ -473,6 +495,59 @@ class BulkOutOfScope(ValidationError):
     """A bulk selection named a client that is not the practice's: nothing was changed."""
 
 
+class BulkArchived(ValidationError):
+    """A bulk selection named archived clients (the roster never offers them, but a POST can
+    be crafted): nothing was changed."""
+
+
+class MoveReasonRequired(ValidationError):
+    """A move hides a client's own records and no valid reason was given: nothing changed."""
+
+
+def move_hidden(*, organization: Organization, old_group_ids: dict, group) -> dict:
+    """{client pk: [sections the move hides from them]}, from the higher layers' checks
+    (clients.bulk.MOVE_CHECKS); {} when the move hides nothing."""
+    hidden: dict = {}
+    for check in MOVE_CHECKS.values():
+        found = check.hidden(organization=organization, old_group_ids=old_group_ids, group=group)
+        for pk, names in found.items():
+            hidden.setdefault(pk, []).extend(names)
+    return hidden
+
+
+def move_reason(*, hidden: dict, reason: str, reason_other: str) -> str:
+    """The reason to keep in the audit entries of a move that hides records ("" when it hides
+    none); MoveReasonRequired, in the form's words, when the reason is missing or bad."""
+    if not hidden:
+        return ""
+    for check in MOVE_CHECKS.values():
+        words = check.words(reason=reason, other=reason_other)
+        if words:
+            return words
+    names = list(dict.fromkeys(name for found in hidden.values() for name in found))
+    n = len(hidden)
+    whom = "this client" if n == 1 else f"{n} of these clients"
+    other = ", and for Other say why in a few words" if reason == "other" else ""
+    raise MoveReasonRequired(
+        f"This move turns off {', '.join(names)} for {whom}, which hides their own records "
+        f"from them: choose a reason from the list{other}. Nothing was changed."
+    )
+
+
+class BulkStale(Exception):
+    """The selected clients are not as the review showed them: nothing was changed."""
+
+
+def bulk_refuse_archived(*, archived: int) -> None:
+    """Refuse a bulk change to a selection holding `archived` archived clients: moving them,
+    turning their login on or off, or changing their settings waits until they are restored."""
+    if archived:
+        raise BulkArchived(
+            f"{archived} of the selected clients {'is' if archived == 1 else 'are'} archived, "
+            "so nothing was changed: restore them first, or leave them out of the selection."
+        )
+
+
 @dataclass(frozen=True)
 class BulkResult:
     action: str
@@ -524,16 +599,39 @@ def clients_bulk_update(
     client_ids,
     action: str,
     group: ClientGroup | None = None,
+    shown_fingerprint: str | None = None,
+    reason: str = "",
+    reason_other: str = "",
 ) -> BulkResult:
-    """Apply one roster action to the selected clients of `organization`, all or nothing."""
+    """Apply one roster action to the selected clients of `organization`, all or nothing. With
+    `shown_fingerprint` (what the review page showed, selectors.selection_fingerprint), clients
+    changed since then are refused (BulkStale)."""
     if action not in BulkAction.values:
         raise ValidationError("Choose an action from the list. Nothing was changed.")
     _check_group(organization=organization, group=group)
     clients = bulk_clients_locked(organization=organization, client_ids=client_ids)
+    if action != BulkAction.ARCHIVE:
+        bulk_refuse_archived(archived=sum(c.archived_at is not None for c in clients))
+    if shown_fingerprint is not None and selection_fingerprint(clients) != shown_fingerprint:
+        raise BulkStale
     changing = bulk_changing(clients=clients, action=action, group=group)
+    reasons = {}
+    if changing and action == BulkAction.MOVE:
+        hidden = move_hidden(
+            organization=organization,
+            old_group_ids={c.pk: c.group_id for c in changing},
+            group=group,
+        )
+        kept = move_reason(hidden=hidden, reason=reason, reason_other=reason_other)
+        reasons = dict.fromkeys(hidden, kept)
     if changing:
         _bulk_apply(
-            actor=actor, organization=organization, changing=changing, action=action, group=group
+            actor=actor,
+            organization=organization,
+            changing=changing,
+            action=action,
+            group=group,
+            reasons=reasons,
         )
     if changing and action == BulkAction.MOVE:
         clients_moved.send(
@@ -545,7 +643,8 @@ def clients_bulk_update(
     return BulkResult(action=action, selected=len(clients), changed=len(changing))
 
 
-def _bulk_apply(*, actor, organization, changing, action, group) -> None:
+def _bulk_apply(*, actor, organization, changing, action, group, reasons=None) -> None:
+    reasons = reasons or {}
     now = timezone.now()
     ids = [c.pk for c in changing]
     user_ids = [c.user_id for c in changing]
@@ -582,10 +681,11 @@ def _bulk_apply(*, actor, organization, changing, action, group) -> None:
         # As _revoke_issued_links and _sync_login: links stop working, the changed auth hash
         # ends every session at its next request, and a login with no access left is inactive.
         Invitation.objects.usable().filter(client_id__in=ids).update(revoked_at=now)
-        User.objects.filter(pk__in=user_ids).update(credentials_revoked_at=now)
+        people = set()
         if action == BulkAction.ARCHIVE:
-            entries += _bulk_family_suspend(client_ids=ids, now=now)
-        _bulk_sync_active(user_ids=set(user_ids))
+            family_entries, people = _bulk_family_suspend(client_ids=ids, now=now)
+            entries += family_entries
+        _bulk_end_sessions(user_ids=set(user_ids) | people, now=now)
     label = actor_label(actor)
     AuditEntry.objects.bulk_create(
         AuditEntry(
@@ -599,15 +699,18 @@ def _bulk_apply(*, actor, organization, changing, action, group) -> None:
             old_value=old,
             new_value=new,
             note=BULK_NOTE,
+            reason=reasons.get(client_id, "")
+            if audit_action == AuditEntry.Action.GROUP_CHANGED
+            else "",
         )
         for client_id, audit_action, old, new in entries
     )
 
 
-def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
+def _bulk_family_suspend(*, client_ids, now) -> tuple[list[tuple], set]:
     """As client_archive: every active or paused family link of the archived clients is
-    suspended, its open invitation revoked and its person's sessions ended. Returns the audit
-    entries to write. A fixed number of queries."""
+    suspended and its open invitation revoked. Returns the audit entries to write and the
+    people whose sessions are to end (_bulk_end_sessions). A fixed number of queries."""
     links = list(
         FamilyLink.objects.select_for_update(of=("self",))
         .filter(
@@ -617,7 +720,7 @@ def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
         .select_related("user")
     )
     if not links:
-        return []
+        return [], set()
     link_ids = [link.pk for link in links]
     FamilyLink.objects.filter(pk__in=link_ids).update(
         status=FamilyLink.Status.SUSPENDED,
@@ -627,8 +730,6 @@ def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
     )
     Invitation.objects.usable().filter(family_link_id__in=link_ids).update(revoked_at=now)
     people = {link.user_id for link in links}
-    User.objects.filter(pk__in=people).update(credentials_revoked_at=now)
-    _bulk_sync_active(user_ids=people)
     entries = []
     for link in links:
         who = f"{link.name or link.user.email} ({link.relationship_label})"
@@ -640,22 +741,27 @@ def _bulk_family_suspend(*, client_ids, now) -> list[tuple]:
                 f"{who}: suspended: client archived"[:200],
             )
         )
-    return entries
+    return entries, people
 
 
-def _bulk_sync_active(*, user_ids: set) -> None:
-    """As _sync_user_active for many people: a login stays active only while its person has
-    some portal access left (their own as a client, or an active family link); providers and
-    staff are never changed. Three queries."""
-    keep = set(
-        Client.objects.filter(
-            user_id__in=user_ids, archived_at__isnull=True, portal_login_allowed=True
-        ).values_list("user_id", flat=True)
-    ) | set(
-        FamilyLink.objects.active().filter(user_id__in=user_ids).values_list("user_id", flat=True)
+def _bulk_end_sessions(*, user_ids: set, now) -> None:
+    """As _revoke_issued_links and _sync_user_active for many people, in one UPDATE: the
+    changed credentials stamp ends every session and reset link issued before `now`, and a
+    login stays active only while its person has some portal access left (their own as a
+    client, or an active family link). Providers' and staff's is_active is never changed."""
+    keeps_access = (
+        Q(is_staff=True)
+        | Exists(Membership.objects.filter(user=OuterRef("pk")))
+        | Exists(
+            Client.objects.filter(
+                user=OuterRef("pk"), archived_at__isnull=True, portal_login_allowed=True
+            )
+        )
+        | Exists(FamilyLink.objects.active().filter(user=OuterRef("pk")))
     )
-    User.objects.filter(pk__in=user_ids - keep, is_staff=False, membership__isnull=True).update(
-        is_active=False
+    User.objects.filter(pk__in=user_ids).update(
+        credentials_revoked_at=now,
+        is_active=Case(When(keeps_access, then=F("is_active")), default=Value(False)),
     )
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clients import selectors, services
 from clients.access import practice_admin_required, provider_required
-from clients.bulk import EXTRA_ACTIONS
+from clients.bulk import EXTRA_ACTIONS, MOVE_CHECKS
 from clients.forms import (
     BulkActionForm,
     ClientForm,
@@ -129,15 +129,32 @@ def client_edit(request, pk):
         "date_of_birth": client.date_of_birth,
     }
     form = ClientForm(request.POST or None, initial=initial, organization=request.organization)
+    reason = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_update(actor=request.user, client=client, **form.cleaned_data)
+            services.client_update(
+                actor=request.user,
+                client=client,
+                **form.cleaned_data,
+                reason=request.POST.get("reason", ""),
+                reason_other=request.POST.get("reason_other", ""),
+            )
+        except services.MoveReasonRequired as missing:
+            group = form.cleaned_data["group"]
+            hidden = services.move_hidden(
+                organization=request.organization,
+                old_group_ids={client.pk: client.group_id},
+                group=group,
+            )
+            reason = {**_reason_fields(request, hidden), "reason_error": " ".join(missing.messages)}
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, f"{client.name}'s details were saved.")
             return redirect(client)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+    context = {"form": form, "client": client, **reason}
+    status = 400 if reason else 200
+    return render(request, "clients/client_form.html", context, status=status)
 
 
 @provider_required
@@ -318,23 +335,35 @@ def client_bulk(request):
         action, group = form.cleaned_data["action"], form.group
         if action in EXTRA_ACTIONS:
             return EXTRA_ACTIONS[action].view(request, client_ids=ids, search=search)
-        fingerprint = selectors.selection_fingerprint(ids)
         confirmed = request.POST.get("confirm") == "1"
-        stale = confirmed and request.POST.get("fingerprint") != fingerprint
-        if confirmed and not stale:
-            result = services.clients_bulk_update(
-                actor=request.user,
-                organization=request.organization,
-                client_ids=ids,
-                action=action,
-                group=group,
-            )
-            messages.success(request, _bulk_done_message(result, group))
-            back = "?" + urlencode(search) if search else ""
-            return redirect(reverse("clients:list") + back)
+        stale, reason_error = False, ""
+        if confirmed:
+            # The service compares the fingerprint with the clients under its lock.
+            try:
+                result = services.clients_bulk_update(
+                    actor=request.user,
+                    organization=request.organization,
+                    client_ids=ids,
+                    action=action,
+                    group=group,
+                    shown_fingerprint=request.POST.get("fingerprint", ""),
+                    reason=request.POST.get("reason", ""),
+                    reason_other=request.POST.get("reason_other", ""),
+                )
+            except services.BulkStale:
+                stale = True
+            except services.MoveReasonRequired as missing:
+                reason_error = " ".join(missing.messages)
+            else:
+                messages.success(request, _bulk_done_message(result, group))
+                back = "?" + urlencode(search) if search else ""
+                return redirect(reverse("clients:list") + back)
         clients = list(selectors.bulk_clients(organization=request.organization, client_ids=ids))
         if len(clients) != len(set(ids)):
             raise services.BulkOutOfScope("Some of the selected clients are not yours.")
+        if action != BulkAction.ARCHIVE:
+            services.bulk_refuse_archived(archived=sum(c.archived_at is not None for c in clients))
+        fingerprint = selectors.selection_fingerprint(clients)
     except services.BulkOutOfScope:
         record_refusal(
             request,
@@ -374,5 +403,38 @@ def client_bulk(request):
         "fingerprint": fingerprint,
         "stale": stale,
         "BulkAction": BulkAction,
+        **_move_reason_context(request, changing=changing, action=action, group=group),
+        "reason_error": reason_error,
     }
-    return render(request, "clients/client_bulk.html", context, status=409 if stale else 200)
+    status = 409 if stale else 400 if reason_error else 200
+    return render(request, "clients/client_bulk.html", context, status=status)
+
+
+def _move_reason_context(request, *, changing, action, group) -> dict:
+    """The reason fields a move that hides clients' own records asks for (drawn by the layer
+    that contributes the check, clients.bulk.MOVE_CHECKS), with what was chosen."""
+    if action != BulkAction.MOVE or not changing:
+        return {}
+    hidden = services.move_hidden(
+        organization=request.organization,
+        old_group_ids={c.pk: c.group_id for c in changing},
+        group=group,
+    )
+    return _reason_fields(request, hidden)
+
+
+def _reason_fields(request, hidden) -> dict:
+    if not hidden:
+        return {}
+    context = {
+        "reason_templates": [check.fields_template for check in MOVE_CHECKS.values()],
+        "hidden_sections": ", ".join(
+            dict.fromkeys(name for found in hidden.values() for name in found)
+        ),
+        "hidden_count": len(hidden),
+        "chosen_reason": request.POST.get("reason", ""),
+        "chosen_other": request.POST.get("reason_other", ""),
+    }
+    for check in MOVE_CHECKS.values():
+        context.update(check.fields_context())
+    return context

@@ -9,7 +9,7 @@ from clients.forms import ThrottledPasswordChangeForm
 from clients.models import FamilyLink
 from portal.registry import home_cards
 from portal_settings.enforcement import always_available
-from portal_settings.notices import portal_notices_for_home
+from portal_settings.notices import family_notices_for_home, portal_notices_for_home
 
 
 @always_available
@@ -22,12 +22,16 @@ def home(request):
     with_card = {card.section.key for card in cards}
     # the keys of the other allowed sections: the template links them from portal_links
     others = {key for key in allowed.enabled_keys if key not in with_card}
-    # Notices of changes are the client's own (their marker, their settings); a family
-    # member, whose settings are their own, is not shown them.
-    notices = []
-    if getattr(request, "family_link", None) is None:
+    # Notices of changes: a client's of their own settings; a family member's of their own
+    # chain (their settings are not the client's), each against their own marker.
+    link = getattr(request, "family_link", None)
+    if link is None:
         notices = portal_notices_for_home(
             client=request.client, effective=allowed, preview=request.portal_preview
+        )
+    else:
+        notices = family_notices_for_home(
+            link=link, effective=allowed, preview=request.portal_preview
         )
     context = {
         "cards": cards,

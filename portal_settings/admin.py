@@ -17,7 +17,7 @@ from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSa
 from portal_settings.models import Preset
 from portal_settings.resolver import trail_value_label
 from portal_settings.sections import BY_KEY
-from portal_settings.services import preset_save
+from portal_settings.services import preset_delete, preset_save
 
 
 class ClientGroupWithSettingsAdmin(SettingsInlineSaveMixin, ClientGroupAdmin):
@@ -101,6 +101,18 @@ class PresetAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
     list_select_related = ["organization"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a preset changes no client (applying copied its levels); the rows offered
+        # are the practice's (get_queryset), and the delete goes through the service.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def delete_model(self, request, obj):
+        preset_delete(actor=request.user, organization=obj.organization, preset=obj)
+
+    def delete_queryset(self, request, queryset):
+        for preset in queryset.select_related("organization"):
+            preset_delete(actor=request.user, organization=preset.organization, preset=preset)
 
     def get_readonly_fields(self, request, obj=None):
         # A preset stays with its practice (preset_save refuses a move).

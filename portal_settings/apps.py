@@ -12,8 +12,10 @@ class PortalSettingsConfig(AppConfig):
 
         clients_moved.connect(on_clients_moved, dispatch_uid="portal_settings.notices")
 
-        from clients.bulk import register
+        from clients.bulk import register, register_move_check
         from portal_settings.bulk_views import ACTIONS
+        from portal_settings.move_reasons import MOVE_CHECK
 
         for action in ACTIONS:
             register(action)
+        register_move_check("records", MOVE_CHECK)

@@ -15,7 +15,8 @@ from django.urls import reverse
 from clients.bulk import ExtraBulkAction
 from clients.models import AccessRefusal
 from clients.security import record_refusal
-from clients.services import BulkOutOfScope
+from clients.selectors import bulk_archived_count, client_names
+from clients.services import BulkArchived, BulkOutOfScope, bulk_refuse_archived
 from clients.validators import parse_id
 from portal_settings.levels import Access
 from portal_settings.models import Preset
@@ -92,6 +93,12 @@ def _bulk_settings_view(changes_from):
     def view(request, *, client_ids, search):
         try:
             changes, note, fields, title = changes_from(request)
+            # The service refuses them again under its locks; this says so before a review.
+            bulk_refuse_archived(
+                archived=bulk_archived_count(
+                    organization=request.organization, client_ids=client_ids
+                )
+            )
             levels = _levels_digest(changes)
             shown, _, shown_levels = request.POST.get("fingerprint", "").partition(".")
             confirmed = request.POST.get("confirm") == "1"
@@ -121,13 +128,13 @@ def _bulk_settings_view(changes_from):
                     messages.success(request, done)
                     back = "?" + urlencode(search) if search else ""
                     return redirect(reverse("clients:list") + back)
-            clients = bulk_clients_with_settings(
+            selection = bulk_clients_with_settings(
                 organization=request.organization, client_ids=client_ids
             )
-            if len(clients) != len(set(client_ids)):
+            if len(selection) != len(set(client_ids)):
                 raise BulkOutOfScope("not the practice's")
-            fingerprint = f"{bulk_settings_fingerprint(clients)}.{levels}"
-            plan = bulk_settings_plan(clients=clients, changes=changes)
+            fingerprint = f"{bulk_settings_fingerprint(selection)}.{levels}"
+            plan = bulk_settings_plan(clients=selection, changes=changes)
         except BulkOutOfScope:
             record_refusal(
                 request,
@@ -143,10 +150,10 @@ def _bulk_settings_view(changes_from):
                 },
                 status=404,
             )
-        except (_Refused, SettingsValueError) as refusal:
+        except (_Refused, SettingsValueError, BulkArchived) as refusal:
             message = getattr(refusal, "message", str(refusal))
             return render(request, "clients/client_bulk.html", {"error": message}, status=400)
-        changing = [client for client in clients if client.pk in plan]
+        changing = [client.pk for client in selection.clients if client.pk in plan]
         by_section = {}
         for applied in plan.values():
             for change in applied:
@@ -162,21 +169,30 @@ def _bulk_settings_view(changes_from):
             (BY_KEY[key].label, [(before, after, n) for (before, after), n in counts.items()])
             for key, counts in sorted(by_section.items(), key=lambda i: list(BY_KEY).index(i[0]))
         ]
-        hides = any(hides_records(c) for applied in plan.values() for c in applied)
+        hidden = {c.section.key for applied in plan.values() for c in applied if hides_records(c)}
         context = {
             **reason_context(),
-            "hides": hides,
+            "hides": bool(hidden),
+            # The legend says which sections need the reason; the choice survives a refusal.
+            "hidden_sections": ", ".join(s.tab for s in SECTIONS if s.key in hidden),
+            "hidden_count": sum(
+                any(hides_records(c) for c in applied) for applied in plan.values()
+            ),
+            "chosen_reason": request.POST.get("reason", ""),
+            "chosen_other": request.POST.get("reason_other", ""),
             "reason_error": reason_error,
             "title": title,
             "action": request.POST.get("action"),
             "fields": fields,
-            "selected": len(clients),
+            "selected": len(selection),
             "changing": len(changing),
-            "unchanged": len(clients) - len(changing),
+            "unchanged": len(selection) - len(changing),
             "summary": summary,
-            "names": [
-                f"{c.user.last_name}, {c.user.first_name}" for c in changing[:BULK_NAMES_SHOWN]
-            ],
+            "names": client_names(
+                organization=request.organization,
+                client_ids=changing[:BULK_NAMES_SHOWN],
+                limit=BULK_NAMES_SHOWN,
+            ),
             "more": max(0, len(changing) - BULK_NAMES_SHOWN),
             "ids": client_ids if search is None else [],
             "search": search,

@@ -203,7 +203,15 @@ class PresetForm(forms.Form):
 
     LEAVE = ""
 
-    name = forms.CharField(max_length=100, validators=[validate_single_line])
+    name = forms.CharField(
+        max_length=100,
+        validators=[validate_single_line],
+        error_messages={
+            "required": "Give the preset a name.",
+            "max_length": "A preset's name has at most 100 characters.",
+            "null_characters_not_allowed": "A preset's name cannot hold that character.",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

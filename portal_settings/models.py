@@ -147,6 +147,25 @@ class PortalSeen(models.Model):
         return f"Portal of {self.client} as seen at {self.seen_at:%Y-%m-%d %H:%M}"
 
 
+class FamilyPortalSeen(models.Model):
+    """PortalSeen for a family member: what their own chain (link -> the group's family column
+    -> the practice's family column -> built-in) offered the last time they saw the portal
+    home while acting for this client. One row per family link, written as PortalSeen is."""
+
+    family_link = models.OneToOneField(
+        FamilyLink, on_delete=models.PROTECT, related_name="portal_seen"
+    )
+    sections = models.JSONField(default=dict)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "portal last seen by family member"
+        verbose_name_plural = "portals last seen by family members"
+
+    def __str__(self):
+        return f"Portal of {self.family_link} as seen at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
 def validate_preset_values(values) -> None:
     """A preset maps section keys to a level the section offers; a section left out is left
     as it is when the preset is applied."""

@@ -13,6 +13,12 @@ Emails are the one thing sent at change time, since the client is not there to r
 affected clients are worked out in memory from one query (the clients with their own and their
 group's values), and the emails go out after the change commits, one per client per change,
 naming only the sections that changed.
+
+Family members are told the same way about their own chain (their link, the group's and the
+practice's family columns, the family built-in), never about the client's: a marker per family
+link (FamilyPortalSeen) for the notice on the home they see while acting for the client, and an
+email to them, if the practice asks, for a change to their own settings, a family column, or
+the client's move to another group.
 """
 
 from dataclasses import dataclass
@@ -25,12 +31,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.models import AuditEntry, Level
-from clients.models import Client, Organization
+from clients.family import link_in_force
+from clients.models import Client, FamilyLink, Organization
 from clients.validators import one_line
 from portal_settings.levels import Access
-from portal_settings.models import PortalSeen, PortalSettings
-from portal_settings.resolver import EffectiveSettings, Sources, resolve
+from portal_settings.models import FamilyPortalSeen, PortalSeen, PortalSettings
+from portal_settings.resolver import FAMILY_BUILT_IN, EffectiveSettings, Sources, resolve
 from portal_settings.sections import SECTIONS, Section
+
+FAMILY_AUDIENCE = "family"  # AuditEntry.audience of a change to what family members see
 
 
 def _change_words(section: Section, before: Access, after: Access) -> tuple[str, str]:
@@ -93,13 +102,35 @@ def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -
         seen = PortalSeen.objects.filter(client=client).first()
     if seen is None:
         return []
+    # The clients' column only: a change of the family members' column did not change this
+    # client's portal, so it does not date their notice.
+    touching = Q(level=Level.ORGANIZATION, audience="") | Q(level=Level.CLIENT, client=client)
+    if client.group_id:
+        touching |= Q(level=Level.GROUP, group_id=client.group_id, audience="")
+    return _notices(seen=seen, effective=effective, client=client, touching=touching)
+
+
+def family_notices(*, link: FamilyLink, effective: EffectiveSettings, seen) -> list[Notice]:
+    """portal_notices for a family member acting for a client: their own chain (their link,
+    the group's and the practice's family columns) against their own marker. No query when
+    nothing changed, one when something did."""
+    client = link.client
+    touching = Q(level=Level.ORGANIZATION, audience=FAMILY_AUDIENCE) | Q(
+        level=Level.FAMILY, family_link=link
+    )
+    if client.group_id:
+        touching |= Q(level=Level.GROUP, group_id=client.group_id, audience=FAMILY_AUDIENCE)
+    return _notices(seen=seen, effective=effective, client=client, touching=touching)
+
+
+def _notices(*, seen, effective, client, touching: Q) -> list[Notice]:
+    """The sections whose level differs from the marker `seen`, each dated by the latest
+    recorded change behind it: a settings change `touching` the chain, or the client's move to
+    another group."""
     changed = _differences(seen.sections, _levels(effective))
     if not changed:
         return []
     keys = [section.key for section, _, _ in changed]
-    touching = Q(level=Level.ORGANIZATION) | Q(level=Level.CLIENT, client=client)
-    if client.group_id:
-        touching |= Q(level=Level.GROUP, group_id=client.group_id)
     settings_changes = Q(touching, action=AuditEntry.Action.SETTING_CHANGED, section__in=keys)
     moves = Q(client=client, action=AuditEntry.Action.GROUP_CHANGED)
     latest = dict(
@@ -158,6 +189,23 @@ def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, pre
     notices = portal_notices(client=client, effective=effective, seen=seen) if seen else []
     if not preview and (seen is None or notices):
         portal_notices_seen(client=client, effective=effective, first=seen is None)
+    return notices
+
+
+def family_notices_for_home(*, link: FamilyLink, effective: EffectiveSettings, preview: bool):
+    """portal_notices_for_home for a family member acting for `link`'s client: their own
+    marker, so each notice shows them once. One query when nothing changed."""
+    seen = FamilyPortalSeen.objects.filter(family_link=link).first()
+    notices = family_notices(link=link, effective=effective, seen=seen) if seen else []
+    if not preview and (seen is None or notices):
+        sections, now = _levels(effective), timezone.now()
+        if seen is None:
+            FamilyPortalSeen.objects.bulk_create(
+                [FamilyPortalSeen(family_link=link, sections=sections, seen_at=now)],
+                ignore_conflicts=True,
+            )
+        else:
+            FamilyPortalSeen.objects.filter(family_link=link).update(sections=sections, seen_at=now)
     return notices
 
 
@@ -287,6 +335,86 @@ def changes_for_clients(items, *, schedules=None) -> list[tuple[Client, list]]:
     return really_changed(pairs)
 
 
+def changes_for_selection(*, selection, outcomes) -> list[tuple[Client, list]]:
+    """For a bulk change at the client level (portal_settings.services: the selection and each
+    changing client's outcome): the clients who can use their portal and whose portal really
+    changed, with what changed. Each distinct outcome is compared once; one query loads the
+    logins of those to tell, none when there are none."""
+    differences_of, changed = {}, {}
+    for client in selection.clients:
+        outcome = outcomes.get(client.pk)
+        if outcome is None or not client.has_portal_access:
+            continue
+        differences = differences_of.get(id(outcome))
+        if differences is None:
+            differences = differences_of[id(outcome)] = _differences(
+                _levels(resolve(selection.sources(client, client.own))),
+                _levels(resolve(selection.sources(client, outcome.values))),
+            )
+        if differences:
+            changed[client.pk] = differences
+    if not changed:
+        return []
+    clients = Client.objects.filter(pk__in=list(changed)).select_related("user").order_by("pk")
+    return [(client, changed[client.pk]) for client in clients]
+
+
+def _family_reachable(organization: Organization):
+    """The practice's family members whose access is in force (others get no email)."""
+    return (
+        FamilyLink.objects.active()
+        .filter(organization=organization)
+        .select_related("user", "client__user", "portal_settings")
+    )
+
+
+def family_changes_for_update(*, target, before: dict, after: dict) -> list[tuple]:
+    """changes_for_update for a change to what family members see (a family member's own
+    settings, or a group's or the practice's family column): the family members whose own
+    chain really changed, with what changed. One or two queries whatever their number."""
+    organization = target.organization
+    if target.level == Level.FAMILY:
+        link = target.obj
+        if not link_in_force(link):
+            return []
+        group = link.client.group if link.client.group_id else None
+        base = {
+            "organization": link.practice_values or {},
+            "group": (link.group_values or {}) if group else None,
+            "group_name": group.name if group else "",
+        }
+        pairs = [(link, Sources(**base, client=before), Sources(**base, client=after))]
+    elif target.level == Level.GROUP:
+        group = target.obj
+        practice = group.practice_values or {}
+        pairs = [
+            (
+                link,
+                Sources(practice, before, group.name, _own(link)),
+                Sources(practice, after, group.name, _own(link)),
+            )
+            for link in _family_reachable(organization).filter(client__group=group)
+        ]
+    else:
+        pairs = []
+        for link in _family_reachable(organization).select_related(
+            "client__group__portal_settings"
+        ):
+            group = link.client.group if link.client.group_id else None
+            row = getattr(group, "portal_settings", None) if group else None
+            group_values = (row.family_values if row else {}) if group else None
+            name = group.name if group else ""
+            own = _own(link)
+            pairs.append(
+                (
+                    link,
+                    Sources(before, group_values, name, own),
+                    Sources(after, group_values, name, own),
+                )
+            )
+    return really_changed(pairs, family=True)
+
+
 def changes_for_moves(*, organization: Organization, old_group_ids: dict, group) -> list:
     """Clients moved to `group` (None: no group) from the groups in `old_group_ids` (client pk
     -> group id or None): whose portal the move really changed. Four queries."""
@@ -309,11 +437,43 @@ def changes_for_moves(*, organization: Organization, old_group_ids: dict, group)
     return really_changed(pairs)
 
 
-def really_changed(pairs) -> list[tuple[Client, list]]:
-    """For (client, Sources before, Sources after): those whose portal differs, with how."""
+def family_changes_for_moves(*, organization: Organization, old_group_ids: dict, group) -> list:
+    """changes_for_moves for the family members of the moved clients, along their own chain
+    (the groups' family columns). Four queries at most, one when they have none."""
+    links = list(_family_reachable(organization).filter(client_id__in=list(old_group_ids)))
+    if not links:
+        return []
+    old_groups = {pk for pk in old_group_ids.values() if pk}
+    family_columns = dict(
+        PortalSettings.objects.filter(
+            group_id__in=list(old_groups | ({group.pk} if group else set()))
+        ).values_list("group_id", "family_values")
+    )
+    names = dict(organization.client_groups.filter(pk__in=old_groups).values_list("pk", "name"))
+    practice = (
+        PortalSettings.objects.filter(organization=organization)
+        .values_list("family_values", flat=True)
+        .first()
+    ) or {}
+    new = (family_columns.get(group.pk, {}), group.name) if group else (None, "")
+    pairs = []
+    for link in links:
+        old = old_group_ids[link.client_id]
+        own = _own(link)
+        before = Sources(
+            practice, family_columns.get(old, {}) if old else None, names.get(old, ""), own
+        )
+        pairs.append((link, before, Sources(practice, new[0], new[1], own)))
+    return really_changed(pairs, family=True)
+
+
+def really_changed(pairs, *, family: bool = False) -> list[tuple]:
+    """The (client or family link, differences) of the pairs whose effective levels differ;
+    a family member's resolved along their own chain."""
+    how = {"upto": Level.FAMILY, "builtin": FAMILY_BUILT_IN} if family else {}
     changed = []
     for client, before, after in pairs:
-        differences = _differences(_levels(resolve(before)), _levels(resolve(after)))
+        differences = _differences(_levels(resolve(before, **how)), _levels(resolve(after, **how)))
         if differences:
             changed.append((client, differences))
     return changed
@@ -324,14 +484,24 @@ def email_clients_after_commit(*, organization: Organization, changed) -> None:
     one message per client, naming only the sections turned off or on."""
     if not organization.email_clients_on_portal_changes or not changed:
         return
-    messages = [_message(organization, client, differences) for client, differences in changed]
-    transaction.on_commit(lambda: _send(messages), robust=True)
+    # Written after commit too: thousands of messages do not hold the change's locks.
+    transaction.on_commit(
+        lambda: _send(
+            [_message(organization, client, differences) for client, differences in changed]
+        ),
+        robust=True,
+    )
 
 
-def _message(organization, client, differences) -> EmailMessage:
+def _message(organization, person, differences) -> EmailMessage:
+    """To a client about their portal, or to a family member (a FamilyLink) about what they
+    may use in their client's portal."""
+    family = isinstance(person, FamilyLink)
+    client = person.client if family else person
     context = {
         "organization": organization,
         "client": client,
+        "family_member": person.user if family else None,
         **{
             group: [
                 section.tab + (" (view only)" if group == "on" and after is Access.VIEW else "")
@@ -341,9 +511,10 @@ def _message(organization, client, differences) -> EmailMessage:
             for group in ("off", "on", "view", "full")
         },
     }
-    subject = one_line(render_to_string("portal_settings/email/change_subject.txt", context))
-    body = render_to_string("portal_settings/email/change_body.txt", context)
-    return EmailMessage(subject, body, None, [client.user.email])
+    name = "family_change" if family else "change"
+    subject = one_line(render_to_string(f"portal_settings/email/{name}_subject.txt", context))
+    body = render_to_string(f"portal_settings/email/{name}_body.txt", context)
+    return EmailMessage(subject, body, None, [person.user.email])
 
 
 def _send(messages) -> None:
@@ -353,9 +524,9 @@ def _send(messages) -> None:
 
 
 def on_clients_moved(sender, *, organization, old_group_ids, group, **kwargs) -> None:
-    """clients.signals.clients_moved: email the clients whose portal the move changed."""
+    """clients.signals.clients_moved: email the clients whose portal the move changed, and
+    their family members whose own chain it changed."""
     if organization.email_clients_on_portal_changes:
-        changed = changes_for_moves(
-            organization=organization, old_group_ids=old_group_ids, group=group
-        )
+        moved = {"organization": organization, "old_group_ids": old_group_ids, "group": group}
+        changed = changes_for_moves(**moved) + family_changes_for_moves(**moved)
         email_clients_after_commit(organization=organization, changed=changed)

@@ -2,23 +2,29 @@
 
 import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from audit.models import AuditEntry, Level
 from audit.services import actor_label, audit_entry, audit_record
-from clients.services import BulkOutOfScope
+from clients.models import Client, ClientGroup
+from clients.selectors import bulk_archived_count
+from clients.services import BulkOutOfScope, bulk_refuse_archived
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
 from portal_settings.notices import (
-    changes_for_clients,
+    changes_for_selection,
     changes_for_update,
     email_clients_after_commit,
+    family_changes_for_update,
 )
 from portal_settings.reasons import REASON_NEEDED, HidingReason, hides_records, reason_words
+from portal_settings.resolver import EffectiveSettings, Sources, resolve
 from portal_settings.schedule import (
     Dated,
     ScheduleInputError,
@@ -27,7 +33,7 @@ from portal_settings.schedule import (
     trail_text,
 )
 from portal_settings.sections import BY_KEY, Section
-from portal_settings.targets import Target, with_settings
+from portal_settings.targets import Target
 
 INHERITED_PREFIX = "default:"
 
@@ -168,7 +174,7 @@ def portal_settings_update(
             return []
         applied = _held(applied, target=current, values=values, schedule=schedule)
         # The reason is for withholding records from the client themself; what their family
-        # members may see is a different matter (and their portal changes email nobody).
+        # members may see is a different matter.
         kept_reason = (
             ""
             if current.for_family
@@ -194,21 +200,23 @@ def portal_settings_update(
             )
             for change in applied
         )
-        if current.organization.email_clients_on_portal_changes and not current.for_family:
-            email_clients_after_commit(
-                organization=current.organization,
-                changed=changes_for_update(
+        if current.organization.email_clients_on_portal_changes:
+            # A family member is told of their own chain's changes, never the client of them.
+            if current.for_family:
+                changed = family_changes_for_update(target=current, before=before, after=values)
+            else:
+                changed = changes_for_update(
                     target=current,
                     before=before,
                     after=values,
                     before_schedule=before_schedule,
                     after_schedule=schedule,
-                ),
-            )
+                )
+            email_clients_after_commit(organization=current.organization, changed=changed)
     return applied
 
 
-def _held(applied: list[Change], *, target: Target, values: dict, schedule: dict) -> list:
+def _held(applied: list[Change], *, target, values: dict, schedule: dict) -> list:
     """Mark each plain change that the target's own dated value in force keeps from holding now
     (a level chosen under "Off until 1 Mar" gives nothing until then), with, as its `before`,
     what the row gave after its dates until this change: so the confirmation says when it holds,
@@ -432,6 +440,24 @@ def preset_save(*, actor, organization, name: str, values: dict, preset=None):
     return preset
 
 
+@transaction.atomic
+def preset_delete(*, actor, organization, preset) -> None:
+    """Delete a preset of `organization`. Clients, groups and the practice it was applied to
+    keep the levels they were given (applying copied them); the History keeps the preset's
+    name and levels."""
+    if preset.organization_id != organization.pk:
+        raise ValidationError("That preset belongs to another practice.")
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.PRESET_DELETED,
+        old_value=preset.summary()[:200],
+        new_value="deleted",
+        note=f"preset: {preset.name}",
+    )
+    preset.delete()
+
+
 def preset_apply(
     *,
     actor,
@@ -493,42 +519,188 @@ class BulkSettingsResult:
     audit_rows: int
 
 
-def bulk_settings_fingerprint(clients) -> str:
+# Rows a bulk INSERT or a grouped UPDATE carries at most (statements stay a sane size).
+BULK_BATCH = 1000
+# A bulk change UPDATEs the rows that end with the same levels together; past this many
+# distinct outcomes, the rest go through bulk_update in batches instead.
+BULK_UPDATE_GROUPS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class BulkClient:
+    """One selected client as a bulk settings change reads it: plain values, no model."""
+
+    pk: int
+    group_id: int | None
+    has_portal_access: bool
+    own: dict  # their own explicit values ({} when they have no row)
+    row_pk: int | None  # their own PortalSettings row, if any
+    own_version: int
+    schedule: dict  # their own dated values ({} when none); a bulk change keeps them
+
+
+@dataclass(frozen=True)
+class BulkSelection:
+    """The selected clients with the group and practice rows they inherit from: four queries
+    whatever their number, and each distinct (group, own values) resolved once."""
+
+    organization: object
+    clients: list  # BulkClient, by pk
+    groups: dict  # group id -> (name, values, version, dated values)
+    practice: tuple  # (values, version) of the practice default
+
+    def __len__(self) -> int:
+        return len(self.clients)
+
+    def sources(self, client: BulkClient, own: dict | None) -> Sources:
+        practice = self.practice[0]
+        # The client's dated values count with their own values (own=None: what they inherit).
+        client_schedule = client.schedule if own is not None else None
+        if client.group_id is None:
+            return Sources(practice, None, "", own, client_schedule=client_schedule)
+        name, values, _, group_schedule = self.groups[client.group_id]
+        return Sources(
+            practice,
+            values,
+            name,
+            own,
+            group_schedule=group_schedule,
+            client_schedule=client_schedule,
+        )
+
+    def version_token(self, client: BulkClient) -> str:
+        """As Target.version_token of the client: their row, their group's, the practice's."""
+        if client.group_id is None:
+            group_part = "-"
+        else:
+            group_part = f"{client.group_id}:{self.groups[client.group_id][2]}"
+        return f"o{self.practice[1]}.g{group_part}.c{client.own_version}"
+
+
+def bulk_clients_with_settings(*, organization, client_ids, lock: bool = False) -> BulkSelection:
+    """The selected clients of `organization` (ids of another practice's clients match
+    nothing: the caller compares the counts) with what they inherit. With lock=True, their own
+    settings rows are locked for the change."""
+    ids = set(client_ids)
+    rows = PortalSettings.objects.filter(client__organization=organization, client_id__in=ids)
+    if lock:
+        rows = rows.select_for_update()
+    own = {
+        client_id: (pk, values, version, schedule)
+        for client_id, pk, values, version, schedule in rows.values_list(
+            "client_id", "pk", "values", "version", "schedule"
+        )
+    }
+    clients = []
+    for pk, group_id, login, archived_at in (
+        Client.objects.filter(organization=organization, pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "group_id", "portal_login_allowed", "archived_at")
+    ):
+        row_pk, values, version, schedule = own.get(pk, (None, None, 0, None))
+        clients.append(
+            BulkClient(
+                pk,
+                group_id,
+                login and archived_at is None,
+                values or {},
+                row_pk,
+                version,
+                schedule or {},
+            )
+        )
+    groups = {
+        pk: (name, values or {}, version or 0, schedule or {})
+        for pk, name, values, version, schedule in ClientGroup.objects.filter(
+            organization=organization
+        ).values_list(
+            "pk",
+            "name",
+            "portal_settings__values",
+            "portal_settings__version",
+            "portal_settings__schedule",
+        )
+    }
+    practice = (
+        PortalSettings.objects.filter(organization=organization)
+        .values_list("values", "version")
+        .first()
+    )
+    return BulkSelection(organization, clients, groups, practice or ({}, 0))
+
+
+def bulk_settings_fingerprint(selection: BulkSelection) -> str:
     """What the review page showed for these clients: each one's settings version (their own
     row, their group's and the practice's), so a confirmation over changed settings is stale."""
     text = ",".join(
-        f"{client.pk}:{Target(Level.CLIENT, client).version_token()}"
-        for client in sorted(clients, key=lambda c: c.pk)
+        f"{client.pk}:{selection.version_token(client)}" for client in selection.clients
     )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def bulk_clients_with_settings(*, organization, client_ids):
-    return list(
-        with_settings(Level.CLIENT)
-        .filter(organization=organization, pk__in=set(client_ids))
-        .order_by("pk")
-    )
+@dataclass(frozen=True)
+class _Outcome:
+    """What `changes` does to one client: the same for every client with the same group and
+    the same own values, so it is worked out once for all of them."""
+
+    applied: list  # Change
+    values: dict  # their own values after
+    inherited: EffectiveSettings
+    key: str  # `values` as sorted JSON: clients ending alike are written together
 
 
-def bulk_settings_plan(*, clients, changes) -> dict:
-    """For the review page: client pk -> the real changes, for the clients that change."""
-    changes = validate_changes(changes)
-    plan = {}
-    for client in clients:
-        target = Target(Level.CLIENT, client)
-        values = target.own_values()
-        applied = _plan(
-            changes=changes,
-            inherited=target.inherited(),
-            effective=target.effective(),
-            values=values,
+@dataclass(frozen=True)
+class _BulkTarget:
+    """What _held reads of a Target, for one client of a bulk selection: no query."""
+
+    selection: BulkSelection
+    client: object  # BulkClient
+    level = Level.CLIENT
+
+    def resolve_with(self, *, values: dict, schedule: dict):
+        sources = self.selection.sources(self.client, values)
+        return resolve(dataclasses.replace(sources, client_schedule=schedule))
+
+
+def _bulk_outcomes(selection: BulkSelection, changes: dict) -> dict:
+    """client pk -> _Outcome, for the clients that change. Each distinct (group, own values)
+    is resolved once: a few dozen resolutions for thousands of clients."""
+    inherited_of, outcome_of, plan = {}, {}, {}
+    for client in selection.clients:
+        memo = (
+            client.group_id,
+            json.dumps(client.own, sort_keys=True),
+            json.dumps(client.schedule, sort_keys=True),
         )
-        if applied:
-            plan[client.pk] = _held(
-                applied, target=target, values=values, schedule=target.own_schedule()
+        outcome = outcome_of.get(memo)
+        if outcome is None:
+            inherited = inherited_of.get(client.group_id)
+            if inherited is None:
+                inherited = inherited_of[client.group_id] = resolve(selection.sources(client, None))
+            values = dict(client.own)
+            applied = _plan(
+                changes=changes,
+                inherited=inherited,
+                effective=resolve(selection.sources(client, client.own)),
+                values=values,
             )
+            applied = _held(
+                applied,
+                target=_BulkTarget(selection, client),
+                values=values,
+                schedule=client.schedule or {},
+            )
+            key = json.dumps(values, sort_keys=True)
+            outcome = outcome_of[memo] = _Outcome(applied, values, inherited, key)
+        if outcome.applied:
+            plan[client.pk] = outcome
     return plan
+
+
+def bulk_settings_plan(*, clients: BulkSelection, changes) -> dict:
+    """For the review page: client pk -> the real changes, for the clients that change."""
+    outcomes = _bulk_outcomes(clients, validate_changes(changes))
+    return {pk: outcome.applied for pk, outcome in outcomes.items()}
 
 
 def portal_settings_bulk_update(
@@ -544,88 +716,107 @@ def portal_settings_bulk_update(
 ) -> BulkSettingsResult:
     """Set the same levels at the client level of many clients: the rules of
     portal_settings_update for each (stale check, only real changes, one audit row per changed
-    section), in one transaction and a fixed number of queries whatever their number."""
+    section), in one transaction and a number of queries that does not grow with theirs (but
+    for one statement per BULK_BATCH rows written)."""
     changes = validate_changes(changes)
     ids = set(client_ids)
     with transaction.atomic():
-        rows = {
-            row.client_id: row
-            for row in PortalSettings.objects.select_for_update().filter(
-                client__organization=organization, client_id__in=ids
-            )
-        }
-        clients = bulk_clients_with_settings(organization=organization, client_ids=ids)
-        if len(clients) != len(ids):
+        selection = bulk_clients_with_settings(organization=organization, client_ids=ids, lock=True)
+        if len(selection) != len(ids):
             raise BulkOutOfScope(
                 "Some of the selected clients are not among your practice's clients, so "
                 "nothing was changed."
             )
-        if bulk_settings_fingerprint(clients) != shown_fingerprint:
+        bulk_refuse_archived(
+            archived=bulk_archived_count(organization=organization, client_ids=ids)
+        )
+        if bulk_settings_fingerprint(selection) != shown_fingerprint:
             raise StaleSettingsError
+        outcomes = _bulk_outcomes(selection, changes)
         now = timezone.now()
-        to_update, to_create, entries, emails = [], [], [], []
         label = actor_label(actor)
-        for client in clients:
-            target = Target(Level.CLIENT, client)
-            inherited = target.inherited()
-            values = target.own_values()
-            before = dict(values)
-            applied = _plan(
-                changes=changes, inherited=inherited, effective=target.effective(), values=values
-            )
-            if not applied:
+        note = note.strip()
+        # The audit fields of each distinct outcome, worked out once.
+        fields_of = {}
+        for outcome in outcomes.values():
+            if id(outcome) in fields_of:
                 continue
-            applied = _held(applied, target=target, values=values, schedule=target.own_schedule())
-            kept_reason = hiding_reason(applied, reason=reason, reason_other=reason_other)
-            row = rows.get(client.pk)
-            if row is None:
-                to_create.append(PortalSettings(client_id=client.pk, values=values, version=1))
-            else:
-                row.values, row.version, row.updated_at = values, row.version + 1, now
-                to_update.append(row)
-            for change in applied:
-                entries.append(
-                    AuditEntry(
-                        organization=organization,
-                        actor=actor,
-                        actor_label=label,
-                        created_at=now,
-                        action=AuditEntry.Action.SETTING_CHANGED,
-                        level=Level.CLIENT,
-                        client_id=client.pk,
-                        section=change.section.key,
-                        old_value=explicit_label(change.old, inherited[change.section.key]),
-                        new_value=explicit_label(change.new, inherited[change.section.key]),
-                        note=note.strip(),
-                        reason=kept_reason if hides_records(change) else "",
-                    )
+            kept_reason = hiding_reason(outcome.applied, reason=reason, reason_other=reason_other)
+            fields_of[id(outcome)] = [
+                (
+                    change.section.key,
+                    explicit_label(change.old, outcome.inherited[change.section.key]),
+                    explicit_label(change.new, outcome.inherited[change.section.key]),
+                    kept_reason if hides_records(change) else "",
                 )
-            emails.append((client, before, values))
-        changed = len(to_update) + len(to_create)
-        if to_update:
-            # Replaced rather than updated: bulk_update's CASE over every row is quadratic in
-            # PostgreSQL (minutes at 10,000 rows); a DELETE and one INSERT stay linear. The rows
-            # are locked above and nothing points at them; each keeps its next version.
-            PortalSettings.objects.filter(pk__in=[row.pk for row in to_update]).delete()
-            to_create += [
-                # A bulk change sets plain levels only: each client's dated values are kept.
-                PortalSettings(
-                    client_id=row.client_id,
-                    values=row.values,
-                    schedule=row.schedule,
-                    version=row.version,
-                )
-                for row in to_update
+                for change in outcome.applied
             ]
-        if to_create:
-            try:
-                with transaction.atomic():
-                    PortalSettings.objects.bulk_create(to_create)
-            except IntegrityError as exc:
-                raise StaleSettingsError from exc
-        AuditEntry.objects.bulk_create(entries)
+        to_create, by_values, entries = [], {}, []
+        for client in selection.clients:
+            outcome = outcomes.get(client.pk)
+            if outcome is None:
+                continue
+            if client.row_pk is None:
+                to_create.append(
+                    PortalSettings(client_id=client.pk, values=outcome.values, version=1)
+                )
+            else:
+                by_values.setdefault(outcome.key, (outcome.values, []))[1].append(client)
+            entries += [
+                AuditEntry(
+                    organization=organization,
+                    actor=actor,
+                    actor_label=label,
+                    created_at=now,
+                    action=AuditEntry.Action.SETTING_CHANGED,
+                    level=Level.CLIENT,
+                    client_id=client.pk,
+                    section=section,
+                    old_value=old,
+                    new_value=new,
+                    note=note,
+                    reason=kept_reason,
+                )
+                for section, old, new, kept_reason in fields_of[id(outcome)]
+            ]
+        _bulk_settings_write(by_values=by_values, to_create=to_create, now=now)
+        AuditEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
         if organization.email_clients_on_portal_changes:
             email_clients_after_commit(
-                organization=organization, changed=changes_for_clients(emails)
+                organization=organization,
+                changed=changes_for_selection(selection=selection, outcomes=outcomes),
             )
-    return BulkSettingsResult(selected=len(clients), changed=changed, audit_rows=len(entries))
+    return BulkSettingsResult(
+        selected=len(selection), changed=len(outcomes), audit_rows=len(entries)
+    )
+
+
+def _bulk_settings_write(*, by_values: dict, to_create: list, now) -> None:
+    """Write the new own values: the existing rows updated in place (their other fields and
+    ids kept), one UPDATE for each distinct outcome shared by many clients; rows for clients
+    who had none created in batches."""
+    groups = sorted(by_values.values(), key=lambda group: -len(group[1]))
+    for values, clients in groups[:BULK_UPDATE_GROUPS]:
+        for start in range(0, len(clients), BULK_BATCH):
+            PortalSettings.objects.filter(
+                pk__in=[client.row_pk for client in clients[start : start + BULK_BATCH]]
+            ).update(values=values, version=F("version") + 1, updated_at=now)
+    rest = [
+        PortalSettings(
+            pk=client.row_pk, values=values, version=client.own_version + 1, updated_at=now
+        )
+        for values, clients in groups[BULK_UPDATE_GROUPS:]
+        for client in clients
+    ]
+    if rest:
+        PortalSettings.objects.bulk_update(
+            rest, ["values", "version", "updated_at"], batch_size=BULK_BATCH
+        )
+    if to_create:
+        try:
+            # A savepoint: a row another SAVE created since the selection was read makes
+            # this change the stale one.
+            with transaction.atomic():
+                PortalSettings.objects.bulk_create(to_create, batch_size=BULK_BATCH)
+        except IntegrityError as exc:
+            raise StaleSettingsError from exc

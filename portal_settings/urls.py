@@ -34,6 +34,7 @@ urlpatterns = [
     path("settings/presets/", views.preset_list, name="presets"),
     path("settings/presets/new/", views.preset_edit, name="preset-create"),
     path("settings/presets/<int:pk>/", views.preset_edit, name="preset-edit"),
+    path("settings/presets/<int:pk>/delete/", views.preset_delete_page, name="preset-delete"),
     path(
         "clients/<int:pk>/settings/portal/preset/",
         views.client_preset_apply,

@@ -47,11 +47,14 @@ from portal_settings.services import (
     portal_preview_start,
     portal_settings_update,
     preset_apply,
+    preset_delete,
     preset_save,
 )
 from portal_settings.targets import CLIENTS, FAMILY, Target, with_settings
 
 HISTORY_PER_PAGE = 20
+# The reason chosen on a preset form that was refused, for the page the redirect shows.
+KEPT_REASON = "portal_settings.kept_reason"
 REPORT_PER_PAGE = 50
 
 
@@ -240,6 +243,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             ),
             "apply_preset_url": _apply_preset_url(target),
             **reason_context(),
+            **(request.session.pop(KEPT_REASON, {}) if request.method == "GET" else {}),
             "target": target,
             "level": target.level,
             "for_family": target.for_family,
@@ -444,7 +448,25 @@ def preset_edit(request, pk=None):
                 "the levels they were given.",
             )
             return redirect("portal_settings:presets")
-    return render(request, "portal_settings/preset_form.html", {"form": form, "preset": preset})
+    context = {"form": form, "preset": preset}
+    status = 400 if form.errors else 200
+    return render(request, "portal_settings/preset_form.html", context, status=status)
+
+
+@practice_admin_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def preset_delete_page(request, pk):
+    preset = scoped_get_or_404(Preset, organization=request.organization, pk=pk)
+    if request.method == "POST":
+        name = preset.name
+        preset_delete(actor=request.user, organization=request.organization, preset=preset)
+        messages.success(
+            request,
+            f"The preset {name} was deleted. Clients, groups and the practice it was applied to "
+            "keep the levels they were given.",
+        )
+        return redirect("portal_settings:presets")
+    return render(request, "portal_settings/preset_confirm_delete.html", {"preset": preset})
 
 
 def _apply_preset_url(target: Target) -> str:
@@ -486,6 +508,12 @@ def _apply_preset(request, *, target: Target, back: str):
         )
     except SettingsValueError as exc:
         messages.error(request, f"{exc} Nothing was changed.")
+        if isinstance(exc, ReasonRequired):
+            # The page the redirect shows keeps the reason chosen (once; never in the URL).
+            request.session[KEPT_REASON] = {
+                "chosen_reason": request.POST.get("reason", "")[:50],
+                "chosen_other": request.POST.get("reason_other", "")[:200],
+            }
     else:
         if changes:
             messages.success(

@@ -583,3 +583,51 @@ def test_the_family_members_settings_page_sets_and_shows_dates(provider_http, cl
     assert response.status_code == 302
     page = provider_http.get(url).content.decode()
     assert f"Set for this family member: Off until {day(until)}" in page
+
+
+def test_a_bulk_level_under_a_groups_dated_value_is_planned_against_it(
+    provider, organization, group, clock
+):
+    """The bulk path plans with the dated values too: under the group's Billing View only
+    until a date, a bulk "Billing Full" gives each client their own Full now (as a SAVE does),
+    instead of taking Full for "what they inherit" and changing nothing."""
+    members = [ClientFactory(organization=organization, group=group) for _ in range(2)]
+    until = timezone.now() + timedelta(days=1)
+    save_dated(provider, group, {"billing": Dated(Access.VIEW, None, until)})
+    ids = [member.pk for member in members]
+    selection = bulk_clients_with_settings(organization=organization, client_ids=ids)
+    result = portal_settings_bulk_update(
+        actor=provider,
+        organization=organization,
+        client_ids=ids,
+        changes={"billing": "full"},
+        shown_fingerprint=bulk_settings_fingerprint(selection),
+    )
+    assert result.changed == 2
+    for member in members:
+        assert PortalSettings.objects.get(client=member).values == {"billing": "full"}
+    assert signed_in(members[0].user).get(reverse("portal:billing")).context["portal_can_act"]
+
+
+def test_a_bulk_change_that_gives_what_a_dated_value_gives_emails_nobody(
+    provider, organization, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A client whose own dated Off on Billing is in force: a bulk "Billing Off" changes
+    nothing they see now, so no email says Billing was turned off (the bulk path must see the
+    client's dated values when it compares before and after)."""
+    organization.email_clients_on_portal_changes = True
+    organization.save()
+    member = ClientFactory(organization=organization)
+    save_dated(provider, member, {"billing": off(end=timezone.now() + timedelta(days=1))})
+    mailoutbox.clear()
+    selection = bulk_clients_with_settings(organization=organization, client_ids=[member.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_settings_bulk_update(
+            actor=provider,
+            organization=organization,
+            client_ids=[member.pk],
+            changes={"billing": "off"},
+            shown_fingerprint=bulk_settings_fingerprint(selection),
+        )
+    assert PortalSettings.objects.get(client=member).values == {"billing": "off"}
+    assert mailoutbox == []

@@ -293,3 +293,30 @@ def test_the_email_says_view_only_too(
         save(provider, group, {"billing": "view", "packages": "off"})
     (message,) = mail.outbox
     assert "Turned off: Packages\nNow view only: Billing\n" in message.body
+
+
+def test_a_family_column_change_does_not_date_a_client_s_notice(provider, member, group):
+    from datetime import timedelta
+
+    from audit.models import AuditEntry, Level
+
+    portal = signed_in(member.user)
+    home(portal)
+    save(provider, group, {"packages": "off"})
+    later = timezone.localtime() + timedelta(days=3)
+    AuditEntry.objects.create(
+        organization=group.organization,
+        actor=provider,
+        actor_label="x",
+        created_at=later,
+        action=AuditEntry.Action.SETTING_CHANGED,
+        level=Level.GROUP,
+        group=group,
+        section="packages",
+        audience="family",
+        old_value="Full",
+        new_value="Off",
+    )
+    page = home(portal)
+    assert f"Your practice turned off Packages on {today()}." in page
+    assert f"on {later.day} {later:%b}" not in page

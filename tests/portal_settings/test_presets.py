@@ -56,12 +56,17 @@ def test_a_practice_admin_creates_a_preset_and_it_is_recorded(admin_http, organi
         ({"name": "Empty"}, "Choose a level for at least one section"),
         ({"name": "Bad", "section-care_plans": "view"}, "“View care plans” can be Full, Off"),
         ({"name": "Two\nlines", "section-billing": "off"}, "single line"),
+        ({"name": "", "section-billing": "off"}, "Give the preset a name."),
+        ({"name": "x" * 101, "section-billing": "off"}, "A preset's name has at most 100"),
+        ({"name": "a\x00b", "section-billing": "off"}, "A preset's name cannot hold"),
     ],
 )
 def test_a_bad_preset_is_refused_with_a_message(admin_http, minor, data, message):
     response = admin_http.post(reverse("portal_settings:preset-create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in text(response)
+    for django_words in ("This field is required", "Ensure this value", "Null characters"):
+        assert django_words not in text(response)
     assert Preset.objects.count() == 1
 
 

@@ -153,7 +153,7 @@ def test_bulk_hiding_records_asks_for_the_reason_on_the_review(provider_http, or
         "level": "off",
     }
     review = provider_http.post(reverse("clients:bulk"), data)
-    assert "Reason, needed only when" in text(review)
+    assert "Reason, needed because Goals would be hidden from 2 clients" in text(review)
     confirm = {**data, "confirm": "1", "fingerprint": review.context["fingerprint"]}
     refused = provider_http.post(reverse("clients:bulk"), confirm)
     assert refused.status_code == 400
