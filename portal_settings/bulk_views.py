@@ -161,6 +161,8 @@ def _bulk_settings_view(changes_from):
                 after = change.access.label
                 if change.follows_default:
                     after = f"inherited again ({after})"
+                if change.held_by is not None:
+                    after += " once their own dates end"
                 tally = by_section.setdefault(change.section.key, {})
                 tally[(change.before.label, after)] = tally.get((change.before.label, after), 0) + 1
         summary = [

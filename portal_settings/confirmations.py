@@ -18,6 +18,9 @@ def describe(changes, *, target: Target | None = None) -> str:
         if change.follows_default:
             after = f"inherited again ({after})"
         part = f"{change.section.label}: {change.before.label} → {after}"
+        if change.held_by is not None:
+            # "Off → View only after the dates (now Off until 1 Mar)"
+            part += f" after the dates (now {change.held_by.words()})"
         if change.dated:
             part = f"{change.section.label}: " + (
                 change.dated_words or f"dates cleared (now {change.access.label})"

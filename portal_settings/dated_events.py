@@ -61,12 +61,17 @@ def dated_values_record(*, now: datetime | None = None) -> int:
         AuditEntry.objects.bulk_create(
             [_entry(event, organization=_target(event.row).organization) for event in events]
         )
+        by_row: dict[int, list[DatedEvent]] = {}
         for event in events:
-            organization = _target(event.row).organization
+            by_row.setdefault(event.row.pk, []).append(event)
+        for row_events in by_row.values():
+            row = row_events[0].row
+            organization = _target(row).organization
             # Family members are not emailed (nor shown notices) about their own settings.
-            if organization.email_clients_on_portal_changes and not event.row.family_link_id:
+            if organization.email_clients_on_portal_changes and not row.family_link_id:
                 email_clients_after_commit(
-                    organization=organization, changed=_changed_clients(event)
+                    organization=organization,
+                    changed=_changed_clients(row, row_events, now=now),
                 )
     return len(events)
 
@@ -157,9 +162,13 @@ def _entry(event: DatedEvent, *, organization) -> AuditEntry:
     return entry
 
 
-def _changed_clients(event: DatedEvent) -> list:
-    """The clients whose portal this start or end changed, with what changed: one query."""
-    row = event.row
+def _changed_clients(row: PortalSettings, events: list[DatedEvent], *, now: datetime) -> list:
+    """The clients whose portal this run's starts and ends of one row changed, with what
+    changed: from just before the first of them to `now`, in their sections only. One email
+    per client for two sections starting together, and none for an Off that a late run finds
+    both started and ended. One query."""
+    sections = {event.section for event in events}
+    since = min(event.moment for event in events) - JUST_BEFORE
     clients = clients_with_settings().filter(archived_at__isnull=True, portal_login_allowed=True)
     clients = (
         clients.filter(pk=row.client_id) if row.client_id else clients.filter(group_id=row.group_id)
@@ -170,8 +179,13 @@ def _changed_clients(event: DatedEvent) -> list:
         pairs.append(
             (
                 client,
-                dataclasses.replace(sources, now=event.moment - JUST_BEFORE),
-                dataclasses.replace(sources, now=event.moment),
+                dataclasses.replace(sources, now=since),
+                dataclasses.replace(sources, now=now),
             )
         )
-    return really_changed(pairs)
+    changed = []
+    for client, differences in really_changed(pairs):
+        differences = [d for d in differences if d[0].key in sections]
+        if differences:
+            changed.append((client, differences))
+    return changed

@@ -1,5 +1,6 @@
 """Reading a posted settings form. Strict: anything the form does not offer is refused."""
 
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -145,6 +146,12 @@ def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: s
         level = level.strip().lower()
         try:
             if level == NO_DATED_VALUE:
+                if (start.strip() or end.strip()) and not _shows(current, start, end, time_zone):
+                    # Typed dates with "No dates" left chosen: refused, not silently dropped.
+                    raise ScheduleInputError(
+                        f"The dates of “{section.label}” need a level: choose a level "
+                        f"({level_choices(section)}) for them, or clear the dates."
+                    )
                 if current is not None:
                     dated[section.key] = None
                 continue
@@ -153,6 +160,14 @@ def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: s
                     f"The dates of “{section.label}” need a level: {level_choices(section)}, or "
                     "No dates."
                 )
+            if (
+                current is not None
+                and current.access == level
+                and _shows(current, start, end, time_zone)
+            ):
+                # Sent back as shown: unchanged, even where its local time is one the clocks
+                # repeat (stored before the practice changed its time zone).
+                continue
             start_at = local_moment(start, time_zone=time_zone, what=f"{section.tab}, From")
             end_at = local_moment(end, time_zone=time_zone, what=f"{section.tab}, Until")
             if current == Dated(Access(level), start_at, end_at):
@@ -163,6 +178,24 @@ def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: s
         except ScheduleInputError as exc:
             raise SettingsInputError(str(exc)) from exc
     return dated
+
+
+def _shows(current: Dated | None, start: str, end: str, time_zone: str) -> bool:
+    """The posted dates are the stored dated value's, as its row shows them (choosing "No
+    dates" on a row with dates clears them)."""
+    if current is None:
+        return False
+    zone = zoneinfo.ZoneInfo(time_zone)
+
+    def shown(moment) -> set[str]:
+        if moment is None:
+            return {""}
+        local = moment.astimezone(zone)
+        return {local.strftime("%Y-%m-%dT%H:%M:%S"), local.strftime("%Y-%m-%dT%H:%M")} - (
+            {local.strftime("%Y-%m-%dT%H:%M")} if local.second else set()
+        )
+
+    return start.strip() in shown(current.start) and end.strip() in shown(current.end)
 
 
 class PresetForm(forms.Form):

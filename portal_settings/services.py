@@ -1,5 +1,6 @@
 """Saving portal settings: only real changes, never over someone else's, always audited."""
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ class Change:
     dated: bool = False
     dated_old: dict | None = None
     dated_new: dict | None = None
+    # A plain level that does not hold yet: the dated value in force now that beats it.
+    held_by: Dated | None = None
 
     @property
     def enabled(self) -> bool:
@@ -169,6 +172,7 @@ def portal_settings_update(
         )
         if not applied:
             return []
+        applied = _held(applied, target=current, values=values, schedule=schedule)
         # The reason is for withholding records from the client themself; what their family
         # members may see is a different matter.
         kept_reason = (
@@ -210,6 +214,46 @@ def portal_settings_update(
                 )
             email_clients_after_commit(organization=current.organization, changed=changed)
     return applied
+
+
+def _held(applied: list[Change], *, target, values: dict, schedule: dict) -> list:
+    """Mark each plain change that the target's own dated value in force keeps from holding now
+    (a level chosen under "Off until 1 Mar" gives nothing until then), with, as its `before`,
+    what the row gave after its dates until this change: so the confirmation says when it holds,
+    and a plain Off of records that outlasts a dated Off asks for its own reason."""
+    if not any(schedule.values()):
+        return applied
+    after = target.resolve_with(values=values, schedule=schedule)
+    held_keys = {
+        change.section.key
+        for change in applied
+        if not change.dated
+        and after[change.section.key].dated
+        and after[change.section.key].level == target.level
+    }
+    if not held_keys:
+        return applied
+    old_values = dict(values)
+    for change in applied:
+        if change.section.key in held_keys:
+            if change.old is None:
+                old_values.pop(change.section.key, None)
+            else:
+                old_values[change.section.key] = change.old.value
+    undated = {key: entry for key, entry in schedule.items() if key not in held_keys}
+    before = target.resolve_with(values=old_values, schedule=undated)
+    held = []
+    for change in applied:
+        key = change.section.key
+        if key in held_keys:
+            now = after[key]
+            change = dataclasses.replace(
+                change,
+                before=before[key].access,
+                held_by=Dated(now.access, now.since, now.until),
+            )
+        held.append(change)
+    return held
 
 
 def _trail_old(change: Change, inherited) -> str:
@@ -272,6 +316,13 @@ def _plan_dated(*, dated, target: Target, effective, values: dict, schedule: dic
     if not applied:
         return []
     after = target.resolve_with(values=values, schedule=schedule)
+    # What the row gives outside its changed dated values: a dated Off that replaces another
+    # (Off until next week made Off until next year) hides records for longer than the one a
+    # reason was given for, so it is judged against this, not against the Off in force now.
+    changed = {change.section.key for change in applied}
+    undated = target.resolve_with(
+        values=values, schedule={k: v for k, v in schedule.items() if k not in changed}
+    )
     return [
         Change(
             change.section,
@@ -281,7 +332,7 @@ def _plan_dated(*, dated, target: Target, effective, values: dict, schedule: dic
             Access(schedule[change.section.key]["level"])
             if change.section.key in schedule
             else after[change.section.key].access,
-            change.before,
+            undated[change.section.key].access if change.section.key in schedule else change.before,
             dated=True,
             dated_old=_previous(change.section.key, target),
             dated_new=schedule.get(change.section.key),
@@ -310,12 +361,14 @@ def portal_settings_update_check(
     current = target.reload()
     if current.version_token() != shown_version:
         raise StaleSettingsError
+    values = current.own_values()
     applied = _plan(
         changes=changes,
         inherited=current.inherited(),
         effective=current.effective(),
-        values=current.own_values(),
+        values=values,
     )
+    applied = _held(applied, target=current, values=values, schedule=current.own_schedule())
     if applied and not current.for_family:
         hiding_reason(applied, reason=reason, reason_other=reason_other)
     return applied
@@ -596,6 +649,19 @@ class _Outcome:
     key: str  # `values` as sorted JSON: clients ending alike are written together
 
 
+@dataclass(frozen=True)
+class _BulkTarget:
+    """What _held reads of a Target, for one client of a bulk selection: no query."""
+
+    selection: BulkSelection
+    client: object  # BulkClient
+    level = Level.CLIENT
+
+    def resolve_with(self, *, values: dict, schedule: dict):
+        sources = self.selection.sources(self.client, values)
+        return resolve(dataclasses.replace(sources, client_schedule=schedule))
+
+
 def _bulk_outcomes(selection: BulkSelection, changes: dict) -> dict:
     """client pk -> _Outcome, for the clients that change. Each distinct (group, own values)
     is resolved once: a few dozen resolutions for thousands of clients."""
@@ -617,6 +683,12 @@ def _bulk_outcomes(selection: BulkSelection, changes: dict) -> dict:
                 inherited=inherited,
                 effective=resolve(selection.sources(client, client.own)),
                 values=values,
+            )
+            applied = _held(
+                applied,
+                target=_BulkTarget(selection, client),
+                values=values,
+                schedule=client.schedule or {},
             )
             key = json.dumps(values, sort_keys=True)
             outcome = outcome_of[memo] = _Outcome(applied, values, inherited, key)

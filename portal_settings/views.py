@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit.models import AuditEntry
 from audit.selectors import history_for
 from clients.access import practice_admin_required, provider_required
 from clients.forms import apply_validation_error
@@ -64,6 +65,7 @@ def _rows(target: Target, kept=None):
     own = target.own_values()
     chosen = kept.changes if kept is not None else {}
     schedule = target.own_schedule() if target.takes_dated_values else None
+    kept_dated = (kept.dated or {}) if kept is not None else {}
     now = timezone.now()
     rows = []
     for key, resolution in target.effective().items():
@@ -82,7 +84,7 @@ def _rows(target: Target, kept=None):
                     {"value": value, "label": label, "selected": value == selected}
                     for value, label in choices
                 ],
-                "dated": _dated_row(resolution.section, schedule, now)
+                "dated": _dated_row(resolution.section, schedule, now, kept=kept_dated)
                 if schedule is not None
                 else None,
             }
@@ -98,12 +100,15 @@ def _local_input(moment) -> str:
     return local.strftime("%Y-%m-%dT%H:%M" + (":%S" if local.second else ""))
 
 
-def _dated_row(section, schedule: dict, now) -> dict:
-    """A row's "Dates" controls: its dated value as stored, and where it stands now."""
+def _dated_row(section, schedule: dict, now, *, kept=None) -> dict:
+    """A row's "Dates" controls: its dated value as stored, and where it stands now; or the
+    one the provider chose in `kept` (a SAVE refused for want of a reason, shown again)."""
     entry = schedule.get(section.key)
     dated = dated_from_json(entry) if entry else None
     status = ""
-    if dated is not None:
+    if kept and section.key in kept:
+        dated = kept[section.key]  # not saved: no status
+    elif dated is not None:
         if dated.ended(now):
             status = f"{dated.words()}: ended, no longer counts"
         elif dated.pending(now):
@@ -131,7 +136,9 @@ def _dated_history(entries, *, schedule: dict, now) -> None:
     """Say on each History entry that set a dated value when it started and ended: worked out
     when read from the entry, the newer entries of its section and the value stored now, so no
     job needs to have run. Sets `entry.dated_events` (a list of phrases)."""
-    entries = list(entries)  # newest first
+    # Changes only: the scheduled run's "started" and "ended" entries carry the value's trail
+    # too, but they neither set nor replace it.
+    entries = [e for e in entries if e.action == AuditEntry.Action.SETTING_CHANGED]  # newest first
     for index, entry in enumerate(entries):
         dated = dated_from_trail(entry.new_value) if entry.section else None
         if dated is None:
