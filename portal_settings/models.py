@@ -216,6 +216,10 @@ class Preset(models.Model):
         """Changes whenever the levels change: a page that showed other levels is stale."""
         return hashlib.sha256(json.dumps(self.values, sort_keys=True).encode()).hexdigest()[:16]
 
+    def leaves_sections_out(self) -> bool:
+        """Whether applying it leaves some section as it is (it does not set every one)."""
+        return any(section.key not in self.values for section in SECTIONS)
+
     def summary(self) -> str:
         """ "Billing: Off · Packages: Off", in registry order."""
         return " · ".join(

@@ -237,3 +237,20 @@ def test_a_client_sees_the_presets_levels_at_their_next_request(
     target = Target.of(client_record).reload()
     preset_apply(actor=provider, preset=minor, target=target, shown_version=target.version_token())
     assert client_http.get(reverse("portal:billing")).status_code == 403
+
+
+def test_the_list_says_other_sections_are_left_only_when_the_preset_leaves_some_out(
+    admin_http, practice_admin, organization, minor
+):
+    from portal_settings.sections import SECTIONS
+
+    every = {section.key: "off" for section in SECTIONS if section.allows_level("off")}
+    preset_save(actor=practice_admin, organization=organization, name="Everything", values=every)
+    page = text(admin_http.get(reverse("portal_settings:presets")))
+    minor_row, every_row = (
+        next(row for row in page.split("<tr>") if f">{name}</a>" in row)
+        for name in ("Minor", "Everything")
+    )
+    # Minor sets three sections: the others are left as they are. Everything sets them all.
+    assert "other sections left as they are" in minor_row
+    assert "left as they are" not in every_row
