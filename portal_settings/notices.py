@@ -71,7 +71,7 @@ class Notice:
         when = ""
         if self.when is not None:
             local = timezone.localtime(self.when)
-            when = f" on {local.day} {local:%b}"
+            when = f" on {local:%b} {local.day}"
         return f"Your practice {words}{when}."
 
 

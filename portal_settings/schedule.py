@@ -139,13 +139,14 @@ def validate_schedule(schedule) -> None:
 
 
 def day_words(moment: datetime, *, now: datetime | None = None) -> str:
-    """ "1 Mar", "1 Mar, 2:30 PM", "1 Mar 2028": in the active time zone (the practice's on
-    its pages), the year only when it is not this year, the time only when not midnight."""
+    """ "Mar 1", "Mar 1, 2:30 PM", "Mar 1, 2028": in the active time zone (the practice's on
+    its pages), the year only when it is not this year, the time only when not midnight. Month
+    first, as every other date in the app ("M j, Y")."""
     local = timezone.localtime(moment)
     this_year = timezone.localtime(now or timezone.now()).year
-    text = f"{local.day} {local:%b}"
+    text = f"{local:%b} {local.day}"
     if local.year != this_year:
-        text += f" {local.year}"
+        text += f", {local.year}"
     if local.time() != time(0, 0):
         text += ", " + local.strftime("%I:%M %p").lstrip("0")
     return text
@@ -188,7 +189,7 @@ def local_moment(text: str, *, time_zone: str, what: str) -> datetime | None:
     early, late = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
     if early.utcoffset() != late.utcoffset():
         back = early.astimezone(dt_timezone.utc).astimezone(zone).replace(tzinfo=None)
-        shown = naive.strftime("%I:%M %p").lstrip("0") + f" on {naive.day} {naive:%b} {year}"
+        shown = naive.strftime("%I:%M %p").lstrip("0") + f" on {naive:%b} {naive.day}, {year}"
         if back != naive:
             raise ScheduleInputError(
                 f"{what}: {shown} does not exist in {time_zone}, because the clocks go forward "

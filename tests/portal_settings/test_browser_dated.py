@@ -22,9 +22,9 @@ def test_billing_off_until_a_date_is_set_shown_and_enforced(new_page):
     local_until = timezone.localtime(
         timezone.now() + timedelta(days=12), zoneinfo.ZoneInfo("America/New_York")
     ).replace(hour=0, minute=0, second=0, microsecond=0)
-    words = f"until {local_until.day} {local_until:%b}"
+    words = f"until {local_until:%b} {local_until.day}"
     if local_until.year != timezone.localtime().year:
-        words += f" {local_until.year}"
+        words += f", {local_until.year}"
 
     page = new_page()
     log_in(page, provider)

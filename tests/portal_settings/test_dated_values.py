@@ -78,7 +78,7 @@ def local_input(moment) -> str:
 
 def day(moment) -> str:
     local = timezone.localtime(moment, NEW_YORK)
-    return f"{local.day} {local:%b}"
+    return f"{local:%b} {local.day}"
 
 
 # The service

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from clients.services import clients_bulk_update
 from portal_settings.models import PortalSeen, PortalSettings
@@ -37,8 +37,8 @@ def home(http) -> str:
 
 
 def today() -> str:
-    now = timezone.localtime()
-    return f"{now.day} {now:%b}"
+    """Today as the portal writes dates elsewhere ("Nov 27", the date filter's "M j")."""
+    return dateformat.format(timezone.localtime(), "M j")
 
 
 @pytest.fixture
@@ -319,4 +319,15 @@ def test_a_family_column_change_does_not_date_a_client_s_notice(provider, member
     )
     page = home(portal)
     assert f"Your practice turned off Packages on {today()}." in page
-    assert f"on {later.day} {later:%b}" not in page
+    assert f"on {dateformat.format(later, 'M j')}" not in page
+
+
+def test_a_notice_dates_its_change_as_the_rest_of_the_portal_home_does(provider, member, group):
+    """ "Nov 27", like the documents' and appointments' dates beside it, not "27 Nov"."""
+    portal = signed_in(member.user)
+    home(portal)
+    save(provider, group, {"packages": "off"})
+    now = timezone.localtime()
+    page = home(portal)
+    assert f"Your practice turned off Packages on {now:%b} {now.day}." in page
+    assert f"{now.day} {now:%b}" not in page
