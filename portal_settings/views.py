@@ -110,11 +110,11 @@ def _dated_row(section, schedule: dict, now, *, kept=None) -> dict:
         dated = kept[section.key]  # not saved: no status
     elif dated is not None:
         if dated.ended(now):
-            status = f"{dated.words()}: ended, no longer counts"
+            status = f"{dated.words()} (ended, no longer counts)"
         elif dated.pending(now):
-            status = f"{dated.words()}: not started yet"
+            status = f"{dated.words()} (not started yet)"
         else:
-            status = f"{dated.words()}: in force now"
+            status = f"{dated.words()} (in force now)"
     levels = [(NO_DATED_VALUE, "No dates")]
     levels += [(level.value, level.label) for level in section.levels]
     chosen = dated.access.value if dated else NO_DATED_VALUE

@@ -269,7 +269,10 @@ def test_the_settings_page_sets_billing_off_until_a_date_and_shows_it(provider_h
     assert response.status_code == 302
     page = provider_http.get(url).content.decode()
     assert f"Set for this client: Off until {day(until)}" in page
-    assert "in force now" in page
+    # The row's Dates summary: one colon, the state in brackets ("Dates: Off until Dec 17,
+    # 10:00 AM (in force now)"), not "…, 10:00 AM: in force now".
+    assert " (in force now)</summary>" in page
+    assert ": in force now" not in page
     schedule = PortalSettings.objects.get(client=client_record).schedule
     assert schedule["billing"]["level"] == "off"
     # The History says it too.
@@ -284,7 +287,7 @@ def test_the_settings_page_announces_a_value_still_to_come(provider_http, client
     )
     page = provider_http.get(url).content.decode()
     assert f'Inherited from practice: Full · <span class="upcoming">Off from {day(start)}' in page
-    assert "not started yet" in page
+    assert " (not started yet)</summary>" in page
 
 
 @pytest.mark.parametrize(
