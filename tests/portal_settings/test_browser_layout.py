@@ -1,0 +1,32 @@
+"""Looks in a real browser: the settings page's sections read as one page's sections."""
+
+import pytest
+
+from tests.browser import log_in
+from tests.factories import ClientFactory, OrganizationFactory, PracticeAdminFactory
+from tests.portal_settings.test_presets import MINOR
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_history_and_apply_a_preset_headings_look_alike_and_stand_apart(new_page):
+    from portal_settings.services import preset_save
+
+    organization = OrganizationFactory()
+    admin = PracticeAdminFactory(organization=organization).user
+    preset_save(actor=admin, organization=organization, name="Minor", values=MINOR)
+    client = ClientFactory(organization=organization)
+    page = new_page()
+    log_in(page, admin)
+    page.goto(f"/clients/{client.pk}/settings/portal/")
+    sizes = [
+        page.locator(f"#{heading}").evaluate("h => getComputedStyle(h).fontSize")
+        for heading in ("history-title", "apply-preset-title")
+    ]
+    # Two h2 of the same page: not one at 20 px and the next at 28 px.
+    assert sizes[0] == sizes[1]
+    gap = page.evaluate(
+        "() => document.querySelector('.apply-preset').getBoundingClientRect().top"
+        " - document.querySelector('#settings-history').getBoundingClientRect().bottom"
+    )
+    assert gap >= 24  # the block below the History is not glued to its last line
