@@ -30,3 +30,25 @@ def test_history_and_apply_a_preset_headings_look_alike_and_stand_apart(new_page
         " - document.querySelector('#settings-history').getBoundingClientRect().bottom"
     )
     assert gap >= 24  # the block below the History is not glued to its last line
+
+
+def test_the_focused_reason_fieldset_s_outline_does_not_touch_its_words(new_page):
+    from portal_settings.models import PortalSettings
+    from tests.factories import ClientGroupFactory
+
+    organization = OrganizationFactory()
+    admin = PracticeAdminFactory(organization=organization).user
+    quiet = ClientGroupFactory(organization=organization, name="Quiet")
+    PortalSettings.objects.create(group=quiet, values={"journal": "off"})
+    client = ClientFactory(organization=organization)
+    page = new_page(width=390, height=844)
+    log_in(page, admin)
+    page.goto(f"/clients/{client.pk}/edit/")
+    page.get_by_label("Group").select_option(label="Quiet")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    fieldset = page.locator("fieldset.hiding-reason")
+    # The refusal puts focus on the fieldset; its ring is drawn clear of the legend and fields,
+    # not on the words' left edge.
+    assert fieldset.evaluate("f => f === document.activeElement")
+    assert fieldset.evaluate("f => parseFloat(getComputedStyle(f).outlineOffset)") >= 4
