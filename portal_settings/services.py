@@ -537,6 +537,8 @@ class BulkClient:
     row_pk: int | None  # their own PortalSettings row, if any
     own_version: int
     schedule: dict  # their own dated values ({} when none); a bulk change keeps them
+    login_allowed: bool = True  # as the roster's fingerprint sees them
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -607,6 +609,8 @@ def bulk_clients_with_settings(*, organization, client_ids, lock: bool = False) 
                 row_pk,
                 version,
                 schedule or {},
+                login,
+                archived_at is not None,
             )
         )
     groups = {
@@ -631,9 +635,13 @@ def bulk_clients_with_settings(*, organization, client_ids, lock: bool = False) 
 
 def bulk_settings_fingerprint(selection: BulkSelection) -> str:
     """What the review page showed for these clients: each one's settings version (their own
-    row, their group's and the practice's), so a confirmation over changed settings is stale."""
+    row, their group's and the practice's) and, as the roster's selection_fingerprint, their
+    portal login and archived state, so a confirmation over changed settings or a login turned
+    off in between is stale."""
     text = ",".join(
-        f"{client.pk}:{selection.version_token(client)}" for client in selection.clients
+        f"{client.pk}:{selection.version_token(client)}"
+        f":{int(client.login_allowed)}:{int(client.archived)}"
+        for client in selection.clients
     )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
