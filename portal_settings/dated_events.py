@@ -76,6 +76,20 @@ def dated_values_record(*, now: datetime | None = None) -> int:
     return len(events)
 
 
+def dated_values_record_replaced(*, row: PortalSettings, sections, now: datetime) -> int:
+    """Before a change clears or replaces the dated values of `sections` on `row` (locked, its
+    schedule still as it was): write the starts and ends of theirs that have passed and that no
+    run recorded yet, as a run would have. Once the change is saved no run sees them. No email:
+    the change itself tells the clients what their portal is now. Returns the entries written."""
+    events = [event for event in _due([row], now) if event.section in sections]
+    if events:
+        organization = _target(row).organization
+        AuditEntry.objects.bulk_create(
+            [_entry(event, organization=organization) for event in events]
+        )
+    return len(events)
+
+
 def _target(row: PortalSettings):
     return row.family_link or row.client or row.group
 

@@ -15,6 +15,7 @@ from audit.services import actor_label, audit_entry, audit_record
 from clients.models import Client, ClientGroup
 from clients.selectors import bulk_archived_count
 from clients.services import BulkOutOfScope, bulk_refuse_archived
+from portal_settings.dated_events import dated_values_record_replaced
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
 from portal_settings.notices import (
@@ -180,6 +181,9 @@ def portal_settings_update(
             if current.for_family
             else hiding_reason(applied, reason=reason, reason_other=reason_other)
         )
+        replaced = {key for key in before_schedule if schedule.get(key) != before_schedule[key]}
+        if replaced and row is not None:
+            dated_values_record_replaced(row=row, sections=replaced, now=timezone.now())
         _save_row(
             target=current,
             row=row,
