@@ -111,7 +111,12 @@ def validate_changes(changes) -> dict[str, Access | None]:
 
 
 class ReasonRequired(SettingsValueError):
-    """A change hides a client's own records and no valid reason was given: nothing saved."""
+    """A change hides a client's own records and no valid reason was given: nothing saved.
+    `sections` names the sections it would hide ("Documents, Journal"), for the form's legend."""
+
+    def __init__(self, message: str, *, sections: str = ""):
+        super().__init__(message)
+        self.sections = sections
 
 
 def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
@@ -124,7 +129,9 @@ def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
     if words is None:
         sections = ", ".join(change.section.tab for change in hiding)
         other = ", and for Other say why in a few words" if reason == HidingReason.OTHER else ""
-        raise ReasonRequired(REASON_NEEDED.format(sections=sections, other=other))
+        raise ReasonRequired(
+            REASON_NEEDED.format(sections=sections, other=other), sections=sections
+        )
     return words
 
 
