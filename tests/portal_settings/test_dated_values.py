@@ -683,3 +683,42 @@ def test_clearing_after_the_run_recorded_its_moments_adds_none(provider, client_
     assert dated_values_record() == 2
     save_dated(provider, client_record, {"billing": None})
     assert len(dated_entries()) == 2
+
+
+@pytest.mark.parametrize("case", ["active", "paused", "no emails"])
+def test_the_run_emails_a_family_member_once_when_their_own_dated_off_starts_and_ends(
+    provider,
+    organization,
+    client_record,
+    clock,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    case,
+):
+    from clients.models import FamilyLink
+    from portal_settings.dated_events import dated_values_record
+
+    organization.email_clients_on_portal_changes = case != "no emails"
+    organization.save()
+    link = FamilyLinkFactory(client=client_record)
+    start = timezone.now() + timedelta(days=1)
+    until = start + timedelta(days=2)
+    save_dated(provider, link, {"billing": off(start=start, end=until)})
+    if case == "paused":
+        FamilyLink.objects.filter(pk=link.pk).update(status=FamilyLink.Status.PAUSED)
+    assert mailoutbox == []
+
+    clock.set_to(start)
+    with django_capture_on_commit_callbacks(execute=True):
+        dated_values_record()
+        dated_values_record()
+    clock.set_to(until)
+    with django_capture_on_commit_callbacks(execute=True):
+        dated_values_record()
+    if case != "active":
+        assert mailoutbox == []
+        return
+    assert [message.to for message in mailoutbox] == [[link.user.email]] * 2
+    assert "Turned off: Billing" in mailoutbox[0].body
+    assert "Turned on: Billing" in mailoutbox[1].body
+    assert client_record.user.email not in {to for m in mailoutbox for to in m.to}
