@@ -18,9 +18,15 @@ from django.utils import timezone
 
 from audit.models import AuditEntry, Level
 from audit.services import audit_entry
+from clients.family import link_in_force
 from portal_settings.models import PortalSettings
 from portal_settings.notices import email_clients_after_commit, really_changed
-from portal_settings.resolver import clients_with_settings, sources_for_client
+from portal_settings.resolver import (
+    clients_with_settings,
+    family_links_with_settings,
+    sources_for_client,
+    sources_for_family_link,
+)
 from portal_settings.schedule import TRAIL_NONE, TRAIL_PREFIX, dated_from_json, trail_text
 
 STARTED = AuditEntry.Action.DATED_STARTED
@@ -39,7 +45,8 @@ class DatedEvent:
 
 def dated_values_record(*, now: datetime | None = None) -> int:
     """Write one audit entry per start and end of a dated value that has passed and is not
-    recorded yet, and email the clients whose portal it changed (practices that ask). Returns
+    recorded yet, and email the clients whose portal it changed, or the family member whose own
+    dates changed what they may use (practices that ask; links in force only). Returns
     the number of entries written."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -67,12 +74,28 @@ def dated_values_record(*, now: datetime | None = None) -> int:
         for row_events in by_row.values():
             row = row_events[0].row
             organization = _target(row).organization
-            # Family members are not emailed (nor shown notices) about their own settings.
-            if organization.email_clients_on_portal_changes and not row.family_link_id:
-                email_clients_after_commit(
-                    organization=organization,
-                    changed=_changed_clients(row, row_events, now=now),
+            if organization.email_clients_on_portal_changes:
+                # A family member's own dates change what they may use, not the client's portal.
+                changed = (
+                    _changed_family(row, row_events, now=now)
+                    if row.family_link_id
+                    else _changed_clients(row, row_events, now=now)
                 )
+                email_clients_after_commit(organization=organization, changed=changed)
+    return len(events)
+
+
+def dated_values_record_replaced(*, row: PortalSettings, sections, now: datetime) -> int:
+    """Before a change clears or replaces the dated values of `sections` on `row` (locked, its
+    schedule still as it was): write the starts and ends of theirs that have passed and that no
+    run recorded yet, as a run would have. Once the change is saved no run sees them. No email:
+    the change itself tells the clients what their portal is now. Returns the entries written."""
+    events = [event for event in _due([row], now) if event.section in sections]
+    if events:
+        organization = _target(row).organization
+        AuditEntry.objects.bulk_create(
+            [_entry(event, organization=organization) for event in events]
+        )
     return len(events)
 
 
@@ -160,6 +183,24 @@ def _entry(event: DatedEvent, *, organization) -> AuditEntry:
     )
     entry.created_at = event.moment
     return entry
+
+
+def _changed_family(row: PortalSettings, events: list[DatedEvent], *, now: datetime) -> list:
+    """As _changed_clients, for a family member's own dated values: the family member, if
+    their link is in force, with what changed along their own chain. One query."""
+    sections = {event.section for event in events}
+    since = min(event.moment for event in events) - JUST_BEFORE
+    link = family_links_with_settings().filter(pk=row.family_link_id).first()
+    if not link_in_force(link):
+        return []
+    sources = sources_for_family_link(link)
+    pairs = [(link, dataclasses.replace(sources, now=since), dataclasses.replace(sources, now=now))]
+    changed = []
+    for person, differences in really_changed(pairs, family=True):
+        differences = [d for d in differences if d[0].key in sections]
+        if differences:
+            changed.append((person, differences))
+    return changed
 
 
 def _changed_clients(row: PortalSettings, events: list[DatedEvent], *, now: datetime) -> list:

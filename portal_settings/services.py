@@ -15,6 +15,7 @@ from audit.services import actor_label, audit_entry, audit_record
 from clients.models import Client, ClientGroup
 from clients.selectors import bulk_archived_count
 from clients.services import BulkOutOfScope, bulk_refuse_archived
+from portal_settings.dated_events import dated_values_record_replaced
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
 from portal_settings.notices import (
@@ -110,7 +111,12 @@ def validate_changes(changes) -> dict[str, Access | None]:
 
 
 class ReasonRequired(SettingsValueError):
-    """A change hides a client's own records and no valid reason was given: nothing saved."""
+    """A change hides a client's own records and no valid reason was given: nothing saved.
+    `sections` names the sections it would hide ("Documents, Journal"), for the form's legend."""
+
+    def __init__(self, message: str, *, sections: str = ""):
+        super().__init__(message)
+        self.sections = sections
 
 
 def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
@@ -123,7 +129,9 @@ def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
     if words is None:
         sections = ", ".join(change.section.tab for change in hiding)
         other = ", and for Other say why in a few words" if reason == HidingReason.OTHER else ""
-        raise ReasonRequired(REASON_NEEDED.format(sections=sections, other=other))
+        raise ReasonRequired(
+            REASON_NEEDED.format(sections=sections, other=other), sections=sections
+        )
     return words
 
 
@@ -180,6 +188,9 @@ def portal_settings_update(
             if current.for_family
             else hiding_reason(applied, reason=reason, reason_other=reason_other)
         )
+        replaced = {key for key in before_schedule if schedule.get(key) != before_schedule[key]}
+        if replaced and row is not None:
+            dated_values_record_replaced(row=row, sections=replaced, now=timezone.now())
         _save_row(
             target=current,
             row=row,
@@ -537,6 +548,8 @@ class BulkClient:
     row_pk: int | None  # their own PortalSettings row, if any
     own_version: int
     schedule: dict  # their own dated values ({} when none); a bulk change keeps them
+    login_allowed: bool = True  # as the roster's fingerprint sees them
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -607,6 +620,8 @@ def bulk_clients_with_settings(*, organization, client_ids, lock: bool = False) 
                 row_pk,
                 version,
                 schedule or {},
+                login,
+                archived_at is not None,
             )
         )
     groups = {
@@ -631,9 +646,13 @@ def bulk_clients_with_settings(*, organization, client_ids, lock: bool = False) 
 
 def bulk_settings_fingerprint(selection: BulkSelection) -> str:
     """What the review page showed for these clients: each one's settings version (their own
-    row, their group's and the practice's), so a confirmation over changed settings is stale."""
+    row, their group's and the practice's) and, as the roster's selection_fingerprint, their
+    portal login and archived state, so a confirmation over changed settings or a login turned
+    off in between is stale."""
     text = ",".join(
-        f"{client.pk}:{selection.version_token(client)}" for client in selection.clients
+        f"{client.pk}:{selection.version_token(client)}"
+        f":{int(client.login_allowed)}:{int(client.archived)}"
+        for client in selection.clients
     )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -201,6 +201,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
         except ReasonRequired as exc:
             # Shown again with the provider's choices, so a reason and SAVE saves them.
             error, status, kept = f"{exc} Nothing was saved.", 400, submission
+            context["settings_hidden_sections"] = exc.sections
         except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
         except StaleSettingsError:
@@ -520,6 +521,7 @@ def _apply_preset(request, *, target: Target, back: str):
             request.session[KEPT_REASON] = {
                 "chosen_reason": request.POST.get("reason", "")[:50],
                 "chosen_other": request.POST.get("reason_other", "")[:200],
+                "preset_hidden_sections": exc.sections,
             }
     else:
         if changes:

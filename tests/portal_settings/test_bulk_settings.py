@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from clients.services import client_portal_login_set
 from portal_settings.models import PortalSettings
 from portal_settings.services import (
     StaleSettingsError,
@@ -142,6 +143,31 @@ def test_a_change_to_a_selected_clients_settings_after_the_review_changes_nothin
     )
     assert response.status_code == 409
     assert own(clients[0]) == {} and own(clients[1]) == {"journal": "off"}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"action": "preset"},
+        {"action": "level", "section": "billing", "level": "off"},
+    ],
+)
+def test_a_login_turned_off_after_the_review_changes_nothing(
+    provider_http, provider, organization, minor, extra
+):
+    clients = [ClientFactory(organization=organization) for _ in range(2)]
+    if extra["action"] == "preset":
+        extra = {**extra, "preset": minor.pk}
+    data = {"client": [c.pk for c in clients], **extra}
+    review = provider_http.post(URL, data)
+    assert review.status_code == 200
+    client_portal_login_set(actor=provider, client=clients[1], allowed=False)
+    response = provider_http.post(
+        URL, {**data, "confirm": "1", "fingerprint": review.context["fingerprint"]}
+    )
+    assert response.status_code == 409
+    assert not PortalSettings.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SETTING_CHANGED).exists()
 
 
 def test_the_service_refuses_a_stale_fingerprint(provider, organization):

@@ -634,3 +634,94 @@ def test_a_bulk_change_that_gives_what_a_dated_value_gives_emails_nobody(
         )
     assert PortalSettings.objects.get(client=member).values == {"billing": "off"}
     assert mailoutbox == []
+
+
+# A dated value cleared or replaced after its moments but before the next scheduled run
+
+
+def dated_entries() -> list:
+    return list(
+        AuditEntry.objects.filter(action__startswith="dated_")
+        .order_by("created_at", "action")
+        .values_list("action", "created_at", "section", "new_value")
+    )
+
+
+@pytest.mark.parametrize("then", [None, "replaced"])
+def test_clearing_or_replacing_an_ended_dated_value_records_its_missed_moments(
+    provider, client_record, clock, then
+):
+    from portal_settings.dated_events import dated_values_record
+
+    start = timezone.now() + timedelta(days=1)
+    until = start + timedelta(days=2)
+    save_dated(provider, client_record, {"billing": off(start=start, end=until)})
+    trail = AuditEntry.objects.get(action="setting_changed").new_value
+    clock.set_to(until + timedelta(hours=5))  # no run since it was set
+    new = off(end=timezone.now() + timedelta(days=3)) if then else None
+    save_dated(provider, client_record, {"billing": new})
+    assert dated_entries() == [
+        ("dated_started", start.replace(microsecond=0), "billing", trail),
+        ("dated_ended", until.replace(microsecond=0), "billing", trail),
+    ]
+    assert dated_values_record() == 0  # the run records nothing twice
+    assert len(dated_entries()) == 2
+
+
+def test_clearing_a_started_dated_value_records_its_start_only(provider, client_record, clock):
+    start = timezone.now() + timedelta(days=1)
+    save_dated(provider, client_record, {"billing": off(start=start, end=start + timedelta(9))})
+    clock.set_to(start + timedelta(hours=1))
+    save_dated(provider, client_record, {"billing": None})
+    assert [entry[0] for entry in dated_entries()] == ["dated_started"]  # its end is the change
+
+
+def test_clearing_after_the_run_recorded_its_moments_adds_none(provider, client_record, clock):
+    from portal_settings.dated_events import dated_values_record
+
+    start = timezone.now() + timedelta(days=1)
+    until = start + timedelta(days=2)
+    save_dated(provider, client_record, {"billing": off(start=start, end=until)})
+    clock.set_to(until + timedelta(hours=1))
+    assert dated_values_record() == 2
+    save_dated(provider, client_record, {"billing": None})
+    assert len(dated_entries()) == 2
+
+
+@pytest.mark.parametrize("case", ["active", "paused", "no emails"])
+def test_the_run_emails_a_family_member_once_when_their_own_dated_off_starts_and_ends(
+    provider,
+    organization,
+    client_record,
+    clock,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    case,
+):
+    from clients.models import FamilyLink
+    from portal_settings.dated_events import dated_values_record
+
+    organization.email_clients_on_portal_changes = case != "no emails"
+    organization.save()
+    link = FamilyLinkFactory(client=client_record)
+    start = timezone.now() + timedelta(days=1)
+    until = start + timedelta(days=2)
+    save_dated(provider, link, {"billing": off(start=start, end=until)})
+    if case == "paused":
+        FamilyLink.objects.filter(pk=link.pk).update(status=FamilyLink.Status.PAUSED)
+    assert mailoutbox == []
+
+    clock.set_to(start)
+    with django_capture_on_commit_callbacks(execute=True):
+        dated_values_record()
+        dated_values_record()
+    clock.set_to(until)
+    with django_capture_on_commit_callbacks(execute=True):
+        dated_values_record()
+    if case != "active":
+        assert mailoutbox == []
+        return
+    assert [message.to for message in mailoutbox] == [[link.user.email]] * 2
+    assert "Turned off: Billing" in mailoutbox[0].body
+    assert "Turned on: Billing" in mailoutbox[1].body
+    assert client_record.user.email not in {to for m in mailoutbox for to in m.to}

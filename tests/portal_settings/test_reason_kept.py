@@ -77,3 +77,50 @@ def test_the_client_email_toggle_is_on_the_clients_tab_only(admin_http):
     family_tab = text(admin_http.get(reverse("portal_settings:organization-family")))
     assert "Telling clients about changes" in clients_tab
     assert "Telling clients about changes" not in family_tab
+
+
+def legends(response) -> list[str]:
+    return [part.split("</legend>")[0] for part in text(response).split("<legend>")[1:]]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_settings_page_refused_for_want_of_a_reason_says_which_sections_need_it(
+    provider_http, client_record, htmx
+):
+    from tests.portal_settings.test_views import form_data
+
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    headers = {"HX-Request": "true", "HX-Target": "settings-panel"} if htmx else {}
+    data = form_data(provider_http.get(url), documents="off", journal="off", billing="off")
+    refused = provider_http.post(url, data, headers=headers)
+    assert refused.status_code == 400
+    reasons = [legend for legend in legends(refused) if legend.startswith("Reason")]
+    assert "Reason, needed because Journal, Documents would be hidden" in reasons
+    assert not PortalSettings.objects.filter(client=client_record).exists()
+    # A page not refused keeps the general words.
+    assert all(
+        "needed only when" in legend
+        for legend in legends(provider_http.get(url))
+        if legend.startswith("Reason")
+    )
+
+
+def test_the_preset_form_refused_for_want_of_a_reason_says_which_sections_need_it(
+    provider_http, practice_admin, client_record
+):
+    from portal_settings.services import preset_save
+
+    preset = preset_save(
+        actor=practice_admin,
+        organization=client_record.organization,
+        name="Quiet",
+        values={"journal": "off", "billing": "off"},
+    )
+    response = provider_http.post(
+        reverse("portal_settings:client-preset", args=[client_record.pk]),
+        {"preset": preset.pk, "version": Target.of(client_record).reload().version_token()},
+        follow=True,
+    )
+    page = text(response)
+    assert "Reason, needed because Journal would be hidden</legend>" in page
+    assert not PortalSettings.objects.filter(client=client_record).exists()
