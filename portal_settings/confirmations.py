@@ -19,7 +19,7 @@ def describe(changes, *, target: Target | None = None) -> str:
             after = f"inherited again ({after})"
         part = f"{change.section.label}: {change.before.label} → {after}"
         if change.held_by is not None:
-            # "Off → View only after the dates (now Off until 1 Mar)"
+            # "Off → View only after the dates (now Off until Mar 1)"
             part += f" after the dates (now {change.held_by.words()})"
         if change.dated:
             part = f"{change.section.label}: " + (

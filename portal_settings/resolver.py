@@ -63,7 +63,7 @@ class Resolution:
     since: datetime | None = None
     until: datetime | None = None
     dated: bool = False
-    # A dated value of the chain still to start that would then decide (shown "Off from 1 Mar").
+    # A dated value of the chain still to start that would then decide (shown "Off from Mar 1").
     upcoming: Dated | None = None
     # The latest start or end of a dated value of the chain that has passed: when the value in
     # force last changed by date (for the client's notices).
@@ -84,7 +84,7 @@ class Resolution:
 
     @property
     def value_words(self) -> str:
-        """The value, with its end if it is a dated one: "Off", "Off until 1 Mar"."""
+        """The value, with its end if it is a dated one: "Off", "Off until Mar 1"."""
         if self.until is not None:
             return f"{self.access.label} until {day_words(self.until)}"
         return self.access.label

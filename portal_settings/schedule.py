@@ -64,7 +64,7 @@ class Dated:
         }
 
     def words(self) -> str:
-        """ "Off from 1 Mar until 15 Mar", "Off until 1 Mar" """
+        """ "Off from Mar 1 until Mar 15", "Off until Mar 1" """
         return f"{self.access.label} {period_words(self.start, self.end)}"
 
 
