@@ -1,6 +1,7 @@
 """Appointments in the Client Portal ("Schedule appointments")."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -58,7 +59,7 @@ def parse_slot(value: str) -> tuple[int, datetime]:
     if provider_id is None or starts_at.tzinfo is None:
         raise ValueError("not a slot")
     try:
-        starts_at = starts_at.astimezone(UTC)
+        starts_at = starts_at.astimezone(dt_timezone.utc)
         starts_at - CALENDAR_MARGIN, starts_at + CALENDAR_MARGIN
     except OverflowError as exc:
         raise ValueError("not a slot") from exc
