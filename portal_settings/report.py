@@ -12,6 +12,7 @@ people.
 
 import csv
 import json
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -226,6 +227,13 @@ def _family_csv_rows(*, clients, family_defaults, cache, now) -> dict[int, list[
 
 
 def csv_lines(*, organization, clients) -> Iterator[str]:
+    # Streamed after the request's middleware has ended, so the practice's time zone (dated
+    # values' "until Dec 5") is activated here for as long as the rows are written.
+    with timezone.override(zoneinfo.ZoneInfo(organization.time_zone)):
+        yield from _csv_lines(organization=organization, clients=clients)
+
+
+def _csv_lines(*, organization, clients) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield _row(writer, csv_header())
     defaults, family_defaults = (
