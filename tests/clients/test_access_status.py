@@ -10,6 +10,7 @@ from clients.models import Invitation
 from clients.selectors import AccessStatus, client_list
 from clients.services import client_archive, client_portal_login_set
 from tests.factories import ClientFactory, ClientGroupFactory, UserFactory
+from tests.helpers import practice_localtime
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_the_invited_date_is_the_latest_open_invitation(organization, people):
 
 def test_the_roster_shows_each_status_in_words(provider_http, people):
     body = provider_http.get(reverse("clients:list")).content.decode()
-    two_days_ago = timezone.localtime(NOW - datetime.timedelta(days=2))
+    two_days_ago = practice_localtime(moment=NOW - datetime.timedelta(days=2))
     assert f"Invited {two_days_ago:%b} {two_days_ago.day}, {two_days_ago.year}" in body
     assert "last sign-in Mar 14, 2026" in body
     assert body.count('access-never">Never signed in') == 2

@@ -15,7 +15,7 @@ from portal.journal.models import JournalEntry
 from portal.packages.models import PackagePurchase
 from portal.programs.models import ModuleCompletion
 from tests.factories import weekly_hours
-from tests.helpers import signed_in
+from tests.helpers import practice_today, signed_in
 from tests.portal.test_appointments import book, tomorrow_at
 from tests.world import PDF, make_world
 
@@ -75,7 +75,11 @@ def test_a_clients_own_journal_entry_and_upload_remember_the_client(world):
     http = signed_in(client.user)
     http.post(
         reverse("portal:journal"),
-        {"entry_date": timezone.localdate().isoformat(), "category": "mood", "text": "Calm"},
+        {
+            "entry_date": practice_today(client.organization).isoformat(),
+            "category": "mood",
+            "text": "Calm",
+        },
     )
     assert JournalEntry.objects.get(text="Calm").acted_by == client.user
     http.post(

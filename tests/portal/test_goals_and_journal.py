@@ -3,13 +3,12 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.goals.models import Goal
 from portal.journal.models import JournalEntry
 from portal.journal.services import journal_entry_create
 from tests.factories import ClientFactory
-from tests.helpers import signed_in
+from tests.helpers import practice_today, signed_in
 from tests.world import PDF, PNG
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +74,7 @@ def photo(name="walk.png", content=PNG):
 def test_client_writes_entries_newest_first_with_a_photo_the_provider_reads(
     client_http, client_record, provider_http
 ):
-    today = timezone.localdate()
+    today = practice_today()
     client_http.post(
         reverse("portal:journal"),
         {
@@ -110,7 +109,7 @@ def test_client_writes_entries_newest_first_with_a_photo_the_provider_reads(
 
 
 def test_journal_pages(client_http, client_record):
-    today = timezone.localdate()
+    today = practice_today()
     for n in range(13):
         journal_entry_create(
             client=client_record,
@@ -129,7 +128,7 @@ def test_a_photo_that_is_not_an_image_is_refused(client_http, name, content):
     response = client_http.post(
         reverse("portal:journal"),
         {
-            "entry_date": timezone.localdate().isoformat(),
+            "entry_date": practice_today().isoformat(),
             "category": "note",
             "text": "x",
             "photo": photo(name, content),
@@ -140,7 +139,7 @@ def test_a_photo_that_is_not_an_image_is_refused(client_http, name, content):
 
 
 def test_a_future_date_is_refused(client_http):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = practice_today() + dt.timedelta(days=1)
     response = client_http.post(
         reverse("portal:journal"),
         {"entry_date": tomorrow.isoformat(), "category": "note", "text": "x"},
@@ -154,7 +153,7 @@ def test_photos_are_private(client_record, organization, other_provider):
 
     entry = journal_entry_create(
         client=client_record,
-        entry_date=timezone.localdate(),
+        entry_date=practice_today(),
         category="food",
         text="Lunch",
         photo=SimpleUploadedFile("l.png", PNG),

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.billing.services import Line, invoice_create
 from portal.intake.models import FormAssignment
@@ -14,7 +13,7 @@ from portal.programs.models import Enrollment, ModuleCompletion
 from portal.programs.services import enroll, module_add, program_create
 from portal_settings.models import PortalSettings
 from tests.factories import ClientFactory
-from tests.helpers import signed_in
+from tests.helpers import practice_today, signed_in
 from tests.world import make_world
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +84,7 @@ def test_billing_sums_every_open_invoice_and_shows_the_one_due_first(world, prov
         actor=provider,
         client=world["client"],
         lines=[Line("Overdue session", 1, Decimal("20.50"))],
-        due_on=timezone.localdate() - datetime.timedelta(days=1),
+        due_on=practice_today() - datetime.timedelta(days=1),
     )
     body = home(world).content.decode()
     assert "Balance due: <strong>$100.50</strong> (2 open invoices)" in body

@@ -2,6 +2,8 @@
 changes of their effective access; and, if the practice asks, one email per client per change,
 after commit."""
 
+import zoneinfo
+
 import pytest
 from django.core import mail
 from django.db import connection, transaction
@@ -36,9 +38,16 @@ def home(http) -> str:
     return response.content.decode()
 
 
-def today() -> str:
+def practice_now(organization=None):
+    """Now in the practice's time zone, where the portal writes its dates (not the server's
+    UTC: near midnight the two are different days)."""
+    zone = zoneinfo.ZoneInfo(organization.time_zone) if organization else None
+    return timezone.localtime(timezone=zone)
+
+
+def today(organization=None) -> str:
     """Today as the portal writes dates elsewhere ("Nov 27", the date filter's "M j")."""
-    return dateformat.format(timezone.localtime(), "M j")
+    return dateformat.format(practice_now(organization), "M j")
 
 
 @pytest.fixture
@@ -50,7 +59,7 @@ def test_a_group_change_shows_a_notice_once(provider, member, group):
     portal = signed_in(member.user)
     assert "Your practice turned" not in home(portal)  # the first visit only records
     save(provider, group, {"packages": "off"})
-    assert f"Your practice turned off Packages on {today()}." in home(portal)
+    assert f"Your practice turned off Packages on {today(group.organization)}." in home(portal)
     assert "Your practice turned" not in home(portal)  # once
 
 
@@ -101,7 +110,7 @@ def test_moving_clients_to_a_group_from_the_roster_shows_the_groups_effect(
         action="move",
         group=strict,
     )
-    assert f"Your practice turned off Billing on {today()}." in home(portal)
+    assert f"Your practice turned off Billing on {today(strict.organization)}." in home(portal)
 
 
 def test_a_provider_preview_does_not_use_up_the_notice(provider, provider_http, member, group):
@@ -276,7 +285,7 @@ def test_a_change_of_level_is_told_in_levels(provider, member, group):
     portal = signed_in(member.user)
     home(portal)
     save(provider, group, {"billing": "view"})
-    assert f"Your practice made Billing view only on {today()}." in home(portal)
+    assert f"Your practice made Billing view only on {today(group.organization)}." in home(portal)
     save(provider, group, {"billing": None})
     assert "Your practice gave you full use of Billing" in home(portal)
     save(provider, group, {"packages": "off"})
@@ -303,7 +312,7 @@ def test_a_family_column_change_does_not_date_a_client_s_notice(provider, member
     portal = signed_in(member.user)
     home(portal)
     save(provider, group, {"packages": "off"})
-    later = timezone.localtime() + timedelta(days=3)
+    later = practice_now(group.organization) + timedelta(days=3)
     AuditEntry.objects.create(
         organization=group.organization,
         actor=provider,
@@ -318,7 +327,7 @@ def test_a_family_column_change_does_not_date_a_client_s_notice(provider, member
         new_value="Off",
     )
     page = home(portal)
-    assert f"Your practice turned off Packages on {today()}." in page
+    assert f"Your practice turned off Packages on {today(group.organization)}." in page
     assert f"on {dateformat.format(later, 'M j')}" not in page
 
 
@@ -327,7 +336,7 @@ def test_a_notice_dates_its_change_as_the_rest_of_the_portal_home_does(provider,
     portal = signed_in(member.user)
     home(portal)
     save(provider, group, {"packages": "off"})
-    now = timezone.localtime()
+    now = practice_now(group.organization)
     page = home(portal)
     assert f"Your practice turned off Packages on {now:%b} {now.day}." in page
     assert f"{now.day} {now:%b}" not in page
