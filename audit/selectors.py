@@ -21,4 +21,4 @@ def history_for(*, organization, level: str, target=None, audience: str = "") ->
         entries = entries.filter(family_link=target)
     elif level == Level.GROUP:
         entries = entries.filter(group=target)
-    return entries.select_related("client__user", "group")
+    return entries

@@ -6,7 +6,7 @@ confirmation message) and through htmx (the panel is swapped with the confirmati
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -173,6 +173,25 @@ def _dated_history(entries, *, schedule: dict, now) -> None:
         entry.dated_events = events
 
 
+def _history_page(target: Target, number) -> Page:
+    """The History page asked for. The first page is read with one row more than a page: with
+    no more rows than a page, no pager is shown, so the rows are counted in Python (no COUNT
+    query); with more, the pager's count is read as usual."""
+    entries = history_for(
+        organization=target.organization,
+        level=target.level,
+        target=target.obj,
+        audience=target.audience,
+    )
+    paginator = Paginator(entries, HISTORY_PER_PAGE)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    rows = list(entries[: HISTORY_PER_PAGE + 1])
+    if len(rows) <= HISTORY_PER_PAGE:
+        return Paginator(rows, HISTORY_PER_PAGE).page(1)
+    return Page(rows[:HISTORY_PER_PAGE], 1, paginator)
+
+
 def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     status = 200
     changes = None
@@ -222,15 +241,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             context["confirmation"] = confirmation
         target = target.reload()
 
-    history = Paginator(
-        history_for(
-            organization=target.organization,
-            level=target.level,
-            target=target.obj,
-            audience=target.audience,
-        ),
-        HISTORY_PER_PAGE,
-    ).get_page(request.GET.get("history"))
+    history = _history_page(target, request.GET.get("history"))
     if target.takes_dated_values:
         _dated_history(history.object_list, schedule=target.own_schedule(), now=timezone.now())
     context.update(

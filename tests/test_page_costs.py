@@ -31,7 +31,7 @@ SECTION_PAGE_QUERIES = {
 # The provider's Client Portal Settings page for a client without history yet (as the
 # benchmark's): the membership with its practice, the client with their settings, the
 # client's family members, the practice's presets (the Apply a preset control), the
-# history's row count (no page of rows to read when it is 0).
+# history's first page (one row more than a page: a count only when a pager is shown).
 SETTINGS_PAGE_QUERIES = SIGNED_IN + 5
 
 
@@ -61,6 +61,66 @@ def test_the_settings_page_costs_its_pinned_queries(world, django_assert_num_que
         response = http.get(url)
     assert response.status_code == 200
     assert "Client Portal Settings" in response.content.decode()
+
+
+def _history(client, count):
+    from audit.models import AuditEntry
+    from audit.services import audit_record
+
+    for n in range(count):
+        audit_record(
+            actor=None,
+            organization=client.organization,
+            action=AuditEntry.Action.SETTING_CHANGED,
+            client=client,
+            section="billing",
+            old_value="on",
+            new_value="off",
+            note=f"entry {n}",
+        )
+
+
+def test_a_history_without_a_pager_is_read_without_counting_it(world, django_assert_num_queries):
+    """A first page of History with fewer entries than a page is read in one query (its rows,
+    one more than a page asked for): no COUNT for a pager that is not shown."""
+    _history(world["client"], 3)
+    http = signed_in(world["provider"])
+    url = reverse("portal_settings:client", args=[world["client"].pk])
+    http.get(url)
+    with django_assert_num_queries(SETTINGS_PAGE_QUERIES):
+        response = http.get(url)
+    body = response.content.decode()
+    assert [f"entry {n}" in body for n in range(3)] == [True] * 3
+    assert "History pages" not in body
+
+
+@pytest.mark.parametrize("shown", [20, 21, 45])
+def test_a_history_with_a_pager_counts_its_pages(world, shown, django_assert_num_queries):
+    """More entries than a page: the first page's rows and the count for the pager, as
+    before; exactly a page's worth: no pager, no count."""
+    from portal_settings.views import HISTORY_PER_PAGE
+
+    assert HISTORY_PER_PAGE == 20
+    _history(world["client"], shown)
+    http = signed_in(world["provider"])
+    url = reverse("portal_settings:client", args=[world["client"].pk])
+    http.get(url)
+    with django_assert_num_queries(SETTINGS_PAGE_QUERIES + (shown > 20)):
+        response = http.get(url)
+    body = response.content.decode()
+    history = response.context["history"]
+    assert [entry.note for entry in history] == [
+        f"entry {n}" for n in range(shown - 1, shown - 21, -1)
+    ]
+    if shown > 20:
+        pages = -(-shown // 20)
+        assert f"Page 1 of {pages}" in body and 'href="?history=2"' in body
+    else:
+        assert "History pages" not in body
+    later = http.get(url, {"history": 2})
+    if shown > 20:
+        assert next(e.note for e in later.context["history"]) == f"entry {shown - 21}"
+        assert "Page 2 of" in later.content.decode()
 
 
 def _statements(http, url):
