@@ -94,12 +94,21 @@ def _differences(before: dict, after: dict) -> list[tuple[Section, Access, Acces
 # Reading: the notices on a client's portal home.
 
 
+def _marker(model, **key):
+    """A client's (or family member's) "last seen" row, or None: one row each, read by its
+    one-to-one key with get(), not first(), whose ORDER BY cost more to build than the read."""
+    try:
+        return model.objects.get(**key)
+    except model.DoesNotExist:
+        return None
+
+
 def portal_notices(*, client: Client, effective: EffectiveSettings, seen=None) -> list[Notice]:
     """What changed in the client's portal since they last saw their home. One query for the
     marker (none if `seen` is given), one more only when something changed. Marks nothing
     seen: see portal_notices_seen."""
     if seen is None:
-        seen = PortalSeen.objects.filter(client=client).first()
+        seen = _marker(PortalSeen, client=client)
     if seen is None:
         return []
     # The clients' column only: a change of the family members' column did not change this
@@ -185,7 +194,7 @@ def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, pre
     """The notices for the client's portal home, then marked seen, so each shows once. A
     provider previewing the portal sees them and marks nothing. One query when nothing
     changed."""
-    seen = PortalSeen.objects.filter(client=client).first()
+    seen = _marker(PortalSeen, client=client)
     notices = portal_notices(client=client, effective=effective, seen=seen) if seen else []
     if not preview and (seen is None or notices):
         portal_notices_seen(client=client, effective=effective, first=seen is None)
@@ -195,7 +204,7 @@ def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, pre
 def family_notices_for_home(*, link: FamilyLink, effective: EffectiveSettings, preview: bool):
     """portal_notices_for_home for a family member acting for `link`'s client: their own
     marker, so each notice shows them once. One query when nothing changed."""
-    seen = FamilyPortalSeen.objects.filter(family_link=link).first()
+    seen = _marker(FamilyPortalSeen, family_link=link)
     notices = family_notices(link=link, effective=effective, seen=seen) if seen else []
     if not preview and (seen is None or notices):
         sections, now = _levels(effective), timezone.now()

@@ -152,6 +152,19 @@ def test_the_settings_page_reads_no_more_than_it_shows(world):
     assert 'JOIN "clients_client"' not in family
 
 
+def test_the_home_reads_its_notices_marker_by_its_key(world):
+    """The client's "last seen" marker is one row per client: read by its unique key, without
+    the ORDER BY that first() added (benchmarks/README.md)."""
+    from portal_settings.models import PortalSeen
+
+    http = signed_in(world["client"].user)
+    url = reverse("portal:home")
+    http.get(url)  # the first visit writes the marker
+    statements = _statements(http, url)
+    seen = next(sql for sql in statements if f'FROM "{PortalSeen._meta.db_table}"' in sql)
+    assert "ORDER BY" not in seen
+
+
 def test_family_tabs_follow_the_members_names(world):
     """The tabs keep the model's order (by name) though the page sorts them itself."""
     client = world["client"]
