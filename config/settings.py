@@ -137,13 +137,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
-    # PostgreSQL: parameters bound by the server and statements prepared after their second
-    # use on a connection, so PostgreSQL parses and plans a page's statements once per
-    # connection, not on every request (benchmarks/README.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=2
-    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
