@@ -57,6 +57,7 @@ def test_the_single_preset_form_keeps_the_reason_after_a_refusal(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
         {
             "preset": preset.pk,
+            f"levels-{preset.pk}": preset.levels_token(),
             "version": target.version_token(),
             "reason": "other",
             "reason_other": "",
@@ -118,7 +119,11 @@ def test_the_preset_form_refused_for_want_of_a_reason_says_which_sections_need_i
     )
     response = provider_http.post(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
-        {"preset": preset.pk, "version": Target.of(client_record).reload().version_token()},
+        {
+            "preset": preset.pk,
+            f"levels-{preset.pk}": preset.levels_token(),
+            "version": Target.of(client_record).reload().version_token(),
+        },
         follow=True,
     )
     page = text(response)

@@ -133,11 +133,21 @@ def test_a_preset_that_hides_records_asks_for_the_reason(
     )
     apply_url = reverse("portal_settings:client-preset", args=[client_record.pk])
     shown = Target.of(client_record).reload().version_token()
-    response = provider_http.post(apply_url, {"preset": preset.pk, "version": shown}, follow=True)
+    response = provider_http.post(
+        apply_url,
+        {"preset": preset.pk, f"levels-{preset.pk}": preset.levels_token(), "version": shown},
+        follow=True,
+    )
     assert "Turning off Documents hides the client's own records" in text(response)
     assert own(client_record) == {}
     provider_http.post(
-        apply_url, {"preset": preset.pk, "version": shown, "reason": "client_request"}
+        apply_url,
+        {
+            "preset": preset.pk,
+            f"levels-{preset.pk}": preset.levels_token(),
+            "version": shown,
+            "reason": "client_request",
+        },
     )
     assert own(client_record) == {"documents": "off"}
     entry = AuditEntry.objects.get(section="documents")
