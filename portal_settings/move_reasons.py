@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients.bulk import MoveCheck
 from portal_settings.models import PortalSettings
-from portal_settings.reasons import RECORD_SECTIONS, reason_context, reason_words
+from portal_settings.reasons import RECORD_SECTIONS, reason_context, reason_words, section_names
 from portal_settings.resolver import Sources, resolve
 from portal_settings.sections import SECTIONS
 
@@ -16,8 +16,9 @@ RECORDS = [section for section in SECTIONS if section.key in RECORD_SECTIONS]
 
 
 def records_hidden_by_move(*, organization, old_group_ids: dict, group) -> dict:
-    """{client pk: [tabs of the records sections that were visible to them and are Off in the
-    new group]}: three queries, and each distinct (old group, own values) resolved once."""
+    """{client pk: [names of the records sections that were visible to them and are Off in
+    the new group (reasons.section_names)]}: three queries, and each distinct (old group,
+    own values) resolved once."""
     new = group.pk if group else None
     group_ids = {pk for pk in old_group_ids.values() if pk} | ({new} if new else set())
     by_group = {
@@ -47,7 +48,8 @@ def records_hidden_by_move(*, organization, old_group_ids: dict, group) -> dict:
         key = (old, json.dumps(mine, sort_keys=True, default=str))
         if key not in memo:
             before, after = resolve(sources(old, mine)), resolve(sources(new, mine))
-            memo[key] = [s.tab for s in RECORDS if before.allows(s.key) and not after.allows(s.key)]
+            hides = [s for s in RECORDS if before.allows(s.key) and not after.allows(s.key)]
+            memo[key] = [section_names([s]) for s in hides]
         if memo[key]:
             hidden[pk] = memo[key]
     return hidden

@@ -40,7 +40,10 @@ def test_a_bulk_move_that_hides_records_asks_for_a_reason(provider_http, organiz
     data = {"client": [c.pk for c in clients], "action": BulkAction.MOVE, "to_group": quiet.pk}
     review = provider_http.post(URL, data)
     assert review.status_code == 200
-    assert "Reason, needed because Journal would be hidden from 2 clients" in text(review)
+    assert (
+        "Reason, needed because “View and create journal entries” would be hidden from 2 clients"
+        in text(review)
+    )
     confirm = {**data, "confirm": "1", "fingerprint": review.context["fingerprint"]}
     refused = provider_http.post(confirm and URL, {**confirm, "reason": "other"})
     assert refused.status_code == 400
@@ -107,7 +110,9 @@ def test_the_edit_form_asks_for_a_reason_and_keeps_the_choice(provider_http, org
     }
     refused = provider_http.post(url, data)
     assert refused.status_code == 400
-    assert "Reason, needed because Journal would be hidden" in text(refused)
+    assert "Reason, needed because “View and create journal entries” would be hidden" in text(
+        refused
+    )
     assert 'value="court order"' in text(refused)
     client.refresh_from_db()
     assert client.group_id is None and not moves().exists()
@@ -125,6 +130,7 @@ def test_the_admin_refuses_a_move_that_hides_records(organization, quiet):
     page = http.post(url, {"group": quiet.pk})
     assert page.status_code == 200
     assert "Move them from the client's Edit page" in text(page)
+    assert "This move turns off “View and create journal entries” for this" in text(page)
     client.refresh_from_db()
     assert client.group_id is None and not moves().exists()
     other = ClientGroupFactory(organization=organization)
