@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from clients.forms import PlainLabels
 from clients.validators import validate_single_line
 from portal_settings.levels import Access
 from portal_settings.schedule import (
@@ -200,6 +201,8 @@ def _shows(current: Dated | None, start: str, end: str, time_zone: str) -> bool:
 
 class PresetForm(forms.Form):
     """A preset's name and, per section, a level or "Leave as it is"."""
+
+    bound_field_class = PlainLabels
 
     LEAVE = ""
 
