@@ -173,6 +173,9 @@ def test_the_edit_page_asks_for_the_reason_up_front_saying_which_moves_need_it(
     assert reason_hints(page) == ["To Quiet: turns off “View and create journal entries”"]
     assert 'name="reason" value="client_request"' in text(page)
     assert "needed only if you move" in text(page)
+    # Right under the Group it depends on, not after the rest of the form.
+    body = text(page)
+    assert body.index('id="id_group"') < body.index("move-hints") < body.index("id_date_of_birth")
     response = provider_http.post(url, edit_data(client, group=quiet.pk, reason="client_request"))
     assert response.status_code == 302
     client.refresh_from_db()
