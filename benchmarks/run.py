@@ -50,6 +50,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 # The goals (shared/ARCHITECTURE.md): a page's requests/s against the ceiling's.
 GOALS = {"home": 0.30, "section": 0.25, "settings": 0.15}
+# The floor on a portal URL (benchmarks/urls.py), served by the app server only.
+FLOOR_PORTAL_PATH = "/portal/bench-floor/"
 
 
 def setup_django():
@@ -372,6 +374,15 @@ def main():
         check(SERVERS["app"][1], settings_path, provider_cookie, "Client Portal Settings")
 
         scenarios = {"Bare Django view (the ceiling)": ("ceiling", bare, client_cookie)}
+        # The floors (benchmarks/urls.py): "Hello" behind the app's own middleware, then with
+        # the session and user read, then on a portal URL with the client and their settings.
+        for name, path, cookie in (
+            ("Floor: Hello behind the app's middleware", "/bench/floor/", ""),
+            ("Floor: Hello, client signed in", "/bench/floor/", client_cookie),
+            ("Floor: Hello on a portal URL, client signed in", FLOOR_PORTAL_PATH, client_cookie),
+        ):
+            check(SERVERS["app"][1], path, cookie, "Hello")
+            scenarios[name] = ("floor", f"{app}{path}", cookie)
         for name, (kind, path) in portal_pages(data["sections_client"]).items():
             check(SERVERS["app"][1], path, client_cookie, "</html>")
             scenarios[name] = (kind, f"{app}{path}", client_cookie)

@@ -16,3 +16,6 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# The app's URLs and the floor views (benchmarks/urls.py).
+ROOT_URLCONF = "benchmarks.urls"

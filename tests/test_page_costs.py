@@ -3,6 +3,7 @@ states the same figures). A page that starts to query per row, or a middleware t
 write the session on every request, fails here before it shows in a benchmark."""
 
 import pytest
+from django.test import Client as HttpClient
 from django.urls import reverse
 
 from portal_settings.models import PortalSettings
@@ -155,3 +156,22 @@ def test_a_portal_page_of_a_client_with_dated_values_costs_the_same(
         response = http.get(url)
     assert response.status_code == 200
     assert 'href="/portal/packages/"' not in response.content.decode()  # the dated Off holds
+
+
+@pytest.mark.urls("benchmarks.urls")
+def test_the_bench_floors_cost_what_every_page_pays_first(world, django_assert_num_queries):
+    """`make bench`'s floors (benchmarks/urls.py): "Hello" for nobody, for a signed-in client
+    (the session, the user) and on a portal URL (then the client with their settings), and
+    deny by default still holds there: nobody signed in is sent to sign in, and a provider has
+    no portal."""
+    from benchmarks.run import FLOOR_PORTAL_PATH
+
+    assert HttpClient().get("/bench/floor/").content == b"Hello"
+    assert HttpClient().get(FLOOR_PORTAL_PATH).status_code == 302
+    http = signed_in(world["client"].user)
+    http.get(FLOOR_PORTAL_PATH)
+    with django_assert_num_queries(SIGNED_IN):
+        assert http.get("/bench/floor/").content == b"Hello"
+    with django_assert_num_queries(PORTAL):
+        assert http.get(FLOOR_PORTAL_PATH).content == b"Hello"
+    assert signed_in(world["provider"]).get(FLOOR_PORTAL_PATH).status_code == 302
