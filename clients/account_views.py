@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -13,7 +12,12 @@ from django.views.decorators.http import require_http_methods
 from clients import services
 from clients.access import home_url_for
 from clients.family import ACTING_LINK_SESSION_KEY
-from clients.forms import SignInForm, ThrottledPasswordChangeForm
+from clients.forms import (
+    PlainPasswordResetForm,
+    PlainSetPasswordForm,
+    SignInForm,
+    ThrottledPasswordChangeForm,
+)
 from clients.models import Invitation
 from clients.session_timeout import PAUSED_NOTICE
 from clients.tokens import reset_token_generator
@@ -43,7 +47,7 @@ def invitation_accept(request, token):
     if invitation is None or not invitation.is_for_access:
         return render(request, "accounts/invitation_invalid.html", status=410)
     user = invitation.invitee
-    form = SetPasswordForm(user, request.POST or None)
+    form = PlainSetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
@@ -76,6 +80,7 @@ def invitation_accept(request, token):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = PlainPasswordResetForm
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
@@ -84,6 +89,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = PlainSetPasswordForm
     success_url = reverse_lazy("accounts:password-reset-complete")
     token_generator = reset_token_generator
 

@@ -43,6 +43,10 @@ class MoveCheck:
     # The reason fields drawn in the move's review and form, with fields_context().
     fields_template: str
     fields_context: Callable
+    # hidden_by_group(organization=, client=, group_ids=[group id or None]) ->
+    # {group id or None: [names of the sections a move of the client there hides]}, only the
+    # groups whose move hides some: the Edit page asks for the reason before a group is picked.
+    hidden_by_group: Callable | None = None
 
 
 MOVE_CHECKS: dict[str, MoveCheck] = {}

@@ -2,7 +2,12 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils import timezone
 
 from clients.bulk import EXTRA_ACTIONS
@@ -14,6 +19,15 @@ from clients.throttling import cool_off_in_words, sign_in_failures_clear
 from clients.validators import validate_single_line
 
 SEARCH_MAX_LENGTH = 100
+
+
+class PlainLabels(forms.BoundField):
+    """A field labelled without Django's trailing colon ("First name", not "First name:"), as
+    the app's hand-written forms (the settings page, the roster, presets) are. Every form of
+    the app sets it as its bound_field_class; the Django admin's forms keep their own look."""
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        return super().label_tag(contents, attrs, "" if label_suffix is None else label_suffix, tag)
 
 
 def apply_validation_error(form, error) -> None:
@@ -34,6 +48,8 @@ def paused_access_message(client) -> str:
 
 
 class SignInForm(AuthenticationForm):
+    bound_field_class = PlainLabels
+
     username = forms.EmailField(
         label="Email",
         max_length=254,
@@ -87,6 +103,8 @@ class SignInForm(AuthenticationForm):
 class RosterSearchForm(forms.Form):
     """The roster's search box. Long input is cut rather than refused: it is only a search."""
 
+    bound_field_class = PlainLabels
+
     q = forms.CharField(required=False)
 
     def clean_q(self):
@@ -94,10 +112,14 @@ class RosterSearchForm(forms.Form):
 
 
 class UnlockForm(forms.Form):
+    bound_field_class = PlainLabels
+
     email = forms.EmailField(max_length=254)
 
 
 class ClientForm(forms.Form):
+    bound_field_class = PlainLabels
+
     # Names go into email greetings and may go into subjects: one line only.
     first_name = forms.CharField(max_length=150, validators=[validate_single_line])
     last_name = forms.CharField(max_length=150, validators=[validate_single_line])
@@ -137,6 +159,8 @@ class ClientForm(forms.Form):
 
 
 class GroupForm(forms.Form):
+    bound_field_class = PlainLabels
+
     name = forms.CharField(max_length=100, validators=[validate_single_line])
     description = forms.CharField(max_length=300, required=False)
 
@@ -148,6 +172,8 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     against the account with its sign-in failures (clients.throttling): 5 wrong in 15 minutes
     pause both. The right one clears the account's failures.
     """
+
+    bound_field_class = PlainLabels
 
     def __init__(self, user, *args, request, **kwargs):
         self.request = request
@@ -176,6 +202,8 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
 class RosterFilterForm(forms.Form):
     """The roster's filters, from GET. An unknown value (another practice's group, say) is
     refused with a message and that filter is not applied."""
+
+    bound_field_class = PlainLabels
 
     NO_GROUP = "none"
 
@@ -227,6 +255,8 @@ class BulkActionForm(forms.Form):
     """What to do with the clients selected on the roster (the selection is read separately:
     clients.views._bulk_selection)."""
 
+    bound_field_class = PlainLabels
+
     NO_GROUP = "none"
 
     action = forms.ChoiceField(
@@ -276,6 +306,8 @@ class BulkActionForm(forms.Form):
 class FamilyMemberForm(forms.Form):
     """A provider adds a family member to a client: name, email and relationship."""
 
+    bound_field_class = PlainLabels
+
     # Names go into email greetings: one line only.
     first_name = forms.CharField(max_length=150, validators=[validate_single_line])
     last_name = forms.CharField(max_length=150, validators=[validate_single_line])
@@ -294,3 +326,11 @@ class FamilyMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].widget.attrs["autocomplete"] = "off"
         self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+
+
+class PlainSetPasswordForm(SetPasswordForm):
+    bound_field_class = PlainLabels
+
+
+class PlainPasswordResetForm(PasswordResetForm):
+    bound_field_class = PlainLabels

@@ -515,6 +515,19 @@ def move_hidden(*, organization: Organization, old_group_ids: dict, group) -> di
     return hidden
 
 
+def move_hidden_by_group(*, organization: Organization, client: Client, group_ids: list) -> dict:
+    """{group id or None (No group): [sections a move of `client` there hides]}, from the higher
+    layers' checks, for the groups in `group_ids` whose move hides some."""
+    hidden: dict = {}
+    for check in MOVE_CHECKS.values():
+        if check.hidden_by_group is None:
+            continue
+        found = check.hidden_by_group(organization=organization, client=client, group_ids=group_ids)
+        for group_id, names in found.items():
+            hidden.setdefault(group_id, []).extend(names)
+    return hidden
+
+
 def move_reason(*, hidden: dict, reason: str, reason_other: str) -> str:
     """The reason to keep in the audit entries of a move that hides records ("" when it hides
     none); MoveReasonRequired, in the form's words, when the reason is missing or bad."""

@@ -152,9 +152,40 @@ def client_edit(request, pk):
         else:
             messages.success(request, f"{client.name}'s details were saved.")
             return redirect(client)
-    context = {"form": form, "client": client, **reason}
     status = 400 if reason else 200
+    if not reason:
+        # Asked up front: which groups' moves would hide this client's records, and the reason
+        # fields, so the first Save of such a move carries its reason (no JavaScript needed).
+        reason = _move_hints_context(request, client=client, groups=form.fields["group"].queryset)
+    context = {"form": form, "client": client, **reason}
     return render(request, "clients/client_form.html", context, status=status)
+
+
+def _move_hints_context(request, *, client, groups) -> dict:
+    """The reason fields of the Edit page before any refusal, with one hint per group (or No
+    group) whose move would hide some of the client's own records; {} when none would."""
+    names = {group.pk: group.name for group in groups}
+    targets = [pk for pk in names if pk != client.group_id]
+    if client.group_id is not None:
+        targets.append(None)
+    hidden = services.move_hidden_by_group(
+        organization=request.organization, client=client, group_ids=targets
+    )
+    if not hidden:
+        return {}
+    context = {
+        "reason_templates": [check.fields_template for check in MOVE_CHECKS.values()],
+        "move_hints": [
+            ("No group" if pk is None else names[pk], ", ".join(dict.fromkeys(hidden[pk])))
+            for pk in targets
+            if pk in hidden
+        ],
+        "chosen_reason": request.POST.get("reason", ""),
+        "chosen_other": request.POST.get("reason_other", ""),
+    }
+    for check in MOVE_CHECKS.values():
+        context.update(check.fields_context())
+    return context
 
 
 @provider_required

@@ -20,7 +20,7 @@ from clients.services import BulkArchived, BulkOutOfScope, bulk_refuse_archived
 from clients.validators import parse_id
 from portal_settings.levels import Access
 from portal_settings.models import Preset
-from portal_settings.reasons import hides_records, reason_context
+from portal_settings.reasons import hides_records, reason_context, section_names
 from portal_settings.sections import BY_KEY, SECTIONS
 from portal_settings.services import (
     PRESET_NOTE,
@@ -174,7 +174,7 @@ def _bulk_settings_view(changes_from):
             **reason_context(),
             "hides": bool(hidden),
             # The legend says which sections need the reason; the choice survives a refusal.
-            "hidden_sections": ", ".join(s.tab for s in SECTIONS if s.key in hidden),
+            "hidden_sections": section_names(s for s in SECTIONS if s.key in hidden),
             "hidden_count": sum(
                 any(hides_records(c) for c in applied) for applied in plan.values()
             ),

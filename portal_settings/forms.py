@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from clients.forms import PlainLabels
 from clients.validators import validate_single_line
 from portal_settings.levels import Access
 from portal_settings.schedule import (
@@ -168,8 +169,8 @@ def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: s
                 # Sent back as shown: unchanged, even where its local time is one the clocks
                 # repeat (stored before the practice changed its time zone).
                 continue
-            start_at = local_moment(start, time_zone=time_zone, what=f"{section.tab}, From")
-            end_at = local_moment(end, time_zone=time_zone, what=f"{section.tab}, Until")
+            start_at = local_moment(start, time_zone=time_zone, what=f"For “{section.label}”, From")
+            end_at = local_moment(end, time_zone=time_zone, what=f"For “{section.label}”, Until")
             if current == Dated(Access(level), start_at, end_at):
                 continue  # shown and sent back unchanged (an ended one included)
             dated[section.key] = dated_value(
@@ -200,6 +201,8 @@ def _shows(current: Dated | None, start: str, end: str, time_zone: str) -> bool:
 
 class PresetForm(forms.Form):
     """A preset's name and, per section, a level or "Leave as it is"."""
+
+    bound_field_class = PlainLabels
 
     LEAVE = ""
 

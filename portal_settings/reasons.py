@@ -54,9 +54,15 @@ REASON_NEEDED = (
 )
 
 
+def section_names(sections) -> str:
+    """Sections as the settings page's rows name them, in the reference's words: “View and
+    upload documents”, “View and create journal entries” (not their short tab names)."""
+    return ", ".join(f"“{section.label}”" for section in sections)
+
+
 def reason_context() -> dict:
     """What the reason fields of a form draw."""
     return {
         "hiding_reasons": HidingReason.choices,
-        "record_sections": ", ".join(s.tab for s in SECTIONS if s.key in RECORD_SECTIONS),
+        "record_sections": section_names(s for s in SECTIONS if s.key in RECORD_SECTIONS),
     }

@@ -24,7 +24,13 @@ from portal_settings.notices import (
     email_clients_after_commit,
     family_changes_for_update,
 )
-from portal_settings.reasons import REASON_NEEDED, HidingReason, hides_records, reason_words
+from portal_settings.reasons import (
+    REASON_NEEDED,
+    HidingReason,
+    hides_records,
+    reason_words,
+    section_names,
+)
 from portal_settings.resolver import EffectiveSettings, Sources, resolve
 from portal_settings.schedule import (
     Dated,
@@ -112,7 +118,7 @@ def validate_changes(changes) -> dict[str, Access | None]:
 
 class ReasonRequired(SettingsValueError):
     """A change hides a client's own records and no valid reason was given: nothing saved.
-    `sections` names the sections it would hide ("Documents, Journal"), for the form's legend."""
+    `sections` names the sections it would hide (reasons.section_names), for the form's legend."""
 
     def __init__(self, message: str, *, sections: str = ""):
         super().__init__(message)
@@ -127,7 +133,7 @@ def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
         return ""
     words = reason_words(reason=reason, other=reason_other)
     if words is None:
-        sections = ", ".join(change.section.tab for change in hiding)
+        sections = section_names(change.section for change in hiding)
         other = ", and for Other say why in a few words" if reason == HidingReason.OTHER else ""
         raise ReasonRequired(
             REASON_NEEDED.format(sections=sections, other=other), sections=sections

@@ -502,8 +502,18 @@ def _apply_preset(request, *, target: Target, back: str):
         messages.error(request, "Choose a preset to apply. Nothing was changed.")
         return redirect(back)
     preset = scoped_get_or_404(Preset, organization=request.organization, pk=preset_id)
+    # Required: a POST that does not say which levels the provider saw (a crafted one, an old
+    # page) would apply levels nobody was shown.
     shown_levels = request.POST.get(f"levels-{preset.pk}")
-    if shown_levels is not None and shown_levels != preset.levels_token():
+    if not shown_levels:
+        messages.error(
+            request,
+            f"The preset {preset.name} was not applied: this page did not say which levels it "
+            f"sets. It sets {preset.summary()}; apply it again from this page if that is what "
+            "you want. Nothing was changed.",
+        )
+        return redirect(back)
+    if shown_levels != preset.levels_token():
         messages.error(
             request,
             f"The preset {preset.name} was changed since you opened this page, so it was not "

@@ -2,12 +2,15 @@ import zoneinfo
 
 from django import forms
 
+from clients.forms import PlainLabels
 from clients.models import CURRENCIES, Organization
 from portal.appointments.models import AppointmentType, Availability
 from portal.appointments.setup_services import BOOKING_WINDOW_ERROR, DURATION_ERROR, HOURS_ERROR
 
 
 class AvailabilityForm(forms.ModelForm):
+    bound_field_class = PlainLabels
+
     class Meta:
         model = Availability
         fields = ["weekday", "start_time", "end_time"]
@@ -28,6 +31,8 @@ class AvailabilityForm(forms.ModelForm):
 
 
 class AppointmentTypeForm(forms.ModelForm):
+    bound_field_class = PlainLabels
+
     class Meta:
         model = AppointmentType
         fields = ["name", "duration_minutes", "description"]
@@ -41,6 +46,8 @@ class AppointmentTypeForm(forms.ModelForm):
 
 
 class PracticeForm(forms.ModelForm):
+    bound_field_class = PlainLabels
+
     time_zone = forms.ChoiceField(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
     currency = forms.ChoiceField(choices=[(c, c) for c in CURRENCIES])
 

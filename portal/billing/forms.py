@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from clients.forms import PlainLabels
 from portal.billing.gateways import CardError, parse_card
 from portal.money import MAX_AMOUNT
 
@@ -21,6 +22,8 @@ class NotRedisplayed(forms.TextInput):
 
 
 class PayForm(forms.Form):
+    bound_field_class = PlainLabels
+
     number = forms.CharField(
         label="Card number",
         max_length=23,
@@ -50,6 +53,8 @@ class PayForm(forms.Form):
 
 
 class InvoiceForm(forms.Form):
+    bound_field_class = PlainLabels
+
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(max_length=300, required=False, label="Note to the client (optional)")
 
@@ -65,6 +70,8 @@ class InvoiceForm(forms.Form):
 
 
 class LineForm(forms.Form):
+    bound_field_class = PlainLabels
+
     description = forms.CharField(max_length=200)
     quantity = forms.IntegerField(min_value=1, max_value=1000, initial=1)
     unit_price = forms.DecimalField(

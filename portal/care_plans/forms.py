@@ -1,7 +1,11 @@
 from django import forms
 
+from clients.forms import PlainLabels
+
 
 class CarePlanForm(forms.Form):
+    bound_field_class = PlainLabels
+
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     recommendations = forms.CharField(

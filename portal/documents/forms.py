@@ -2,10 +2,13 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from clients.forms import PlainLabels
 from portal.documents.validation import ALLOWED_SUMMARY
 
 
 class DocumentForm(forms.Form):
+    bound_field_class = PlainLabels
+
     file = forms.FileField()
     description = forms.CharField(max_length=300, required=False, label="Description (optional)")
 

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.html import format_html
 
+from clients.forms import PlainLabels
 from portal.intake.models import Question
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -71,7 +72,7 @@ def answer_form(questions, *, data=None, answers=None, enforce_required=True) ->
             # Marked in the page (and for assistive technology) even while a draft may leave
             # it empty: the form is `novalidate`, and the server enforces it on submit.
             fields[field_name(question)].widget.attrs["required"] = True
-    form_class = type("AnswerForm", (forms.Form,), fields)
+    form_class = type("AnswerForm", (forms.Form,), {**fields, "bound_field_class": PlainLabels})
     answers = answers or {}
     initial = {field_name(q): _initial(q, answers.get(str(q.pk))) for q in questions}
     return form_class(data=data, initial=initial)

@@ -1,9 +1,12 @@
 from django import forms
 
+from clients.forms import PlainLabels
 from portal.intake.models import Question
 
 
 class IntakeFormForm(forms.Form):
+    bound_field_class = PlainLabels
+
     title = forms.CharField(max_length=200)
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -13,6 +16,8 @@ class IntakeFormForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
+    bound_field_class = PlainLabels
+
     label = forms.CharField(max_length=300, label="Question")
     kind = forms.ChoiceField(choices=Question.Kind.choices, label="Answer type")
     required = forms.BooleanField(required=False, label="Required")
@@ -28,6 +33,8 @@ class QuestionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    bound_field_class = PlainLabels
+
     form = forms.ModelChoiceField(queryset=None, label="Intake form", empty_label="Choose a form")
 
     def __init__(self, *args, organization, **kwargs):

@@ -1,10 +1,13 @@
 from django import forms
 from django.utils import timezone
 
+from clients.forms import PlainLabels
 from portal.journal.models import JournalEntry
 
 
 class JournalForm(forms.Form):
+    bound_field_class = PlainLabels
+
     entry_date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     category = forms.ChoiceField(choices=JournalEntry.Category.choices)
     text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), label="Entry")

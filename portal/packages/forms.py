@@ -1,5 +1,6 @@
 from django import forms
 
+from clients.forms import PlainLabels
 from portal.money import MAX_AMOUNT
 from portal.packages.models import Package
 from portal.packages.services import PRICE_ERROR, PRICE_LIMIT_ERROR, SESSIONS_ERROR
@@ -7,6 +8,8 @@ from portal.packages.services import PRICE_ERROR, PRICE_LIMIT_ERROR, SESSIONS_ER
 
 class PackageForm(forms.ModelForm):
     """What the provider fills in; package_create / package_update apply the same rules."""
+
+    bound_field_class = PlainLabels
 
     class Meta:
         model = Package

@@ -78,8 +78,8 @@ def test_a_parent_pays_a_teens_bill_and_is_signed_out_when_paused(new_page, mail
     link_path = re.search(r"https?://[^/\s]+(/accounts/invitation/[^/\s]+/)", mailoutbox[0].body)
     parent = new_page(width=390, height=844)
     parent.goto(link_path.group(1))
-    parent.get_by_label("New password:", exact=True).fill(NEW_PASSWORD)
-    parent.get_by_label("New password confirmation:").fill(NEW_PASSWORD)
+    parent.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    parent.get_by_label("New password confirmation").fill(NEW_PASSWORD)
     parent.get_by_role("button", name="Set password and enter the portal").click()
     expect(parent.get_by_text("Viewing Casey Client's portal as parent.")).to_be_visible()
     open_menu(parent)  # at 390 px the tabs sit behind the Menu button

@@ -56,3 +56,40 @@ def test_the_filters_work_without_javascript(chromium, live_server, roster):
         expect(table).not_to_contain_text(adult.user.email)
     finally:
         context.close()
+
+
+# Where each line of an element's text starts (character offsets), as the browser laid it out.
+LINE_STARTS = """el => {
+  const text = el.firstChild ? el.textContent : '';
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const starts = []; let offset = 0; let top = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (rect && top !== null && rect.top > top + 2) starts.push(offset + i);
+      if (rect) top = rect.top;
+    }
+    offset += node.length;
+  }
+  return starts;
+}"""
+
+
+def test_email_addresses_on_a_phone_wrap_between_words_not_inside_them(new_page):
+    organization = OrganizationFactory()
+    emails = ["hugo.laurent@demo.test", "christopher.montgomery@example-clinic.test"]
+    for email in emails:
+        ClientFactory(organization=organization, user__email=email)
+    provider = MembershipFactory(organization=organization).user
+    page = new_page(width=390, height=844)
+    sign_in(page, provider.email, PASSWORD)
+    shown = page.locator("#client-results .phone-only")
+    assert sorted(shown.all_text_contents()) == sorted(emails)
+    for index in range(shown.count()):
+        email = shown.nth(index).text_content()
+        for start in shown.nth(index).evaluate(LINE_STARTS):
+            # A new line starts after a dot or hyphen or at the @, never inside "laurent".
+            assert email[start - 1] in ".-" or email[start] == "@", (email, start)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

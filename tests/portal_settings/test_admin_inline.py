@@ -197,6 +197,8 @@ def test_a_crafted_reason_is_refused_in_the_products_words(superuser, group):
     page = http.get(url)
     data = _group_post(page, group, **{"section-goals": "off", "reason": "because"})
     body = http.post(url, data).content.decode()
-    assert "Turning off Goals hides the client&#x27;s own records from them" in body
+    assert (
+        "Turning off “View and create goals” hides the client&#x27;s own records from them" in body
+    )
     assert "Select a valid choice" not in body
     assert not PortalSettings.objects.filter(group=group).exists()

@@ -31,7 +31,7 @@ def test_billing_off_until_a_date_is_set_shown_and_enforced(new_page):
     page.goto(f"/clients/{client.pk}/settings/portal/")
     row = page.locator(".setting-row").filter(has_text="View and pay bills")
     row.locator("summary").click()
-    row.get_by_label("Billing with dates").select_option("off")
+    row.get_by_label("View and pay bills, Level").select_option("off")
 
     # First a range that ends before it starts: refused, said, focused; nothing saved.
     page.locator("#dated-billing-from").fill("2031-03-02T09:00")
@@ -44,9 +44,9 @@ def test_billing_off_until_a_date_is_set_shown_and_enforced(new_page):
     assert_accessible_at_both_widths(page, screenshot="settings-dated-refused")
 
     row = page.locator(".setting-row").filter(has_text="View and pay bills")
-    if not row.get_by_label("Billing with dates").is_visible():
+    if not row.get_by_label("View and pay bills, Level").is_visible():
         row.locator("summary").click()
-    row.get_by_label("Billing with dates").select_option("off")
+    row.get_by_label("View and pay bills, Level").select_option("off")
     page.locator("#dated-billing-from").fill("")
     page.locator("#dated-billing-until").fill(local_until.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="SAVE").click()

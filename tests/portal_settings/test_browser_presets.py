@@ -35,7 +35,9 @@ def test_create_a_preset_and_apply_it_to_a_client_with_a_reason(new_page):
         label="Billing only (Billing: Full · Documents: Off)"
     )
     block.get_by_role("button", name="Apply preset").click()
-    expect(page.get_by_text("Turning off Documents hides the client's own records")).to_be_visible()
+    expect(
+        page.get_by_text("Turning off “View and upload documents” hides the client's own records")
+    ).to_be_visible()
     assert not PortalSettings.objects.filter(client=client).exists()
 
     block = page.locator(".apply-preset")

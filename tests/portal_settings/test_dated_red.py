@@ -50,7 +50,9 @@ def test_a_dated_off_refused_for_want_of_a_reason_keeps_its_dates_on_the_page(
         {"dated-documents-level": "off", "dated-documents-until": until},
     )
     assert response.status_code == 400
-    assert "reason" in response.content.decode()
+    page = html.unescape(response.content.decode())
+    assert "Turning off “View and upload documents” hides the client's own records" in page
+    assert "Reason, needed because “View and upload documents” would be hidden" in page
     row = next(r for r in response.context["rows"] if r["section"].key == "documents")
     assert row["dated"]["until_value"] == until
     assert [c["value"] for c in row["dated"]["levels"] if c["selected"]] == ["off"]

@@ -279,6 +279,39 @@ def test_the_settings_page_sets_billing_off_until_a_date_and_shows_it(provider_h
     assert "No dates → Set for this client: Off until" in page
 
 
+def test_a_rows_dates_controls_name_the_row_by_its_label(provider_http, client_record):
+    """Under the row "View and pay bills", its Dates controls say "View and pay bills" too
+    (to a screen reader; on screen they sit under that label), not the tab name "Billing"."""
+    import html
+    import re
+
+    url = reverse("portal_settings:client", args=[client_record.pk])
+    until = timezone.now() + timedelta(days=20)
+    page_post(
+        provider_http,
+        url,
+        {"dated-billing-level": "off", "dated-billing-until": local_input(until)},
+    )
+    page = html.unescape(provider_http.get(url).content.decode())
+    names = {
+        field: re.sub(r"<[^>]+>", "", label).strip()
+        for field, label in re.findall(r'<label for="(dated-billing-\w+)">(.*?)</label>', page)
+    }
+    assert names == {
+        "dated-billing-level": "View and pay bills, Level",
+        "dated-billing-from": "View and pay bills, From (optional)",
+        "dated-billing-until": "View and pay bills, Until (optional)",
+    }
+    assert 'Dates<span class="visually-hidden"> for View and pay bills</span>' in page
+    assert "Billing with dates" not in page
+    refused = page_post(
+        provider_http, url, {"dated-billing-level": "off", "dated-billing-until": "31/12/2030"}
+    )
+    assert "For “View and pay bills”, Until must be a date and time" in html.unescape(
+        refused.content.decode()
+    )
+
+
 def test_the_settings_page_announces_a_value_still_to_come(provider_http, client_record):
     url = reverse("portal_settings:client", args=[client_record.pk])
     start = timezone.now() + timedelta(days=3)

@@ -90,7 +90,11 @@ def test_applying_to_a_client_sets_its_levels_with_the_preset_in_the_history(
     PortalSettings.objects.create(client=client_record, values={"billing": "off"})
     response = provider_http.post(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
-        {"preset": minor.pk, "version": version(client_record)},
+        {
+            "preset": minor.pk,
+            f"levels-{minor.pk}": minor.levels_token(),
+            "version": version(client_record),
+        },
     )
     assert response.status_code == 302
     assert own(client_record) == MINOR
@@ -107,12 +111,16 @@ def test_applying_to_a_client_sets_its_levels_with_the_preset_in_the_history(
 def test_applying_to_a_group_and_to_the_practice(admin_http, organization, group, minor):
     admin_http.post(
         reverse("portal_settings:group-preset", args=[group.pk]),
-        {"preset": minor.pk, "version": version(group)},
+        {"preset": minor.pk, f"levels-{minor.pk}": minor.levels_token(), "version": version(group)},
     )
     assert own(group) == MINOR
     admin_http.post(
         reverse("portal_settings:organization-preset"),
-        {"preset": minor.pk, "version": version(organization)},
+        {
+            "preset": minor.pk,
+            f"levels-{minor.pk}": minor.levels_token(),
+            "version": version(organization),
+        },
     )
     assert own(organization) == MINOR
     levels = set(
@@ -128,7 +136,11 @@ def test_a_provider_cannot_apply_a_preset_to_the_practice_defaults(
 ):
     response = provider_http.post(
         reverse("portal_settings:organization-preset"),
-        {"preset": minor.pk, "version": version(organization)},
+        {
+            "preset": minor.pk,
+            f"levels-{minor.pk}": minor.levels_token(),
+            "version": version(organization),
+        },
     )
     assert response.status_code == 403
     assert own(organization) == {}
@@ -139,7 +151,7 @@ def test_a_stale_page_applies_nothing(provider_http, provider, client_record, mi
     PortalSettings.objects.create(client=client_record, values={"goals": "off"}, version=1)
     response = provider_http.post(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
-        {"preset": minor.pk, "version": shown},
+        {"preset": minor.pk, f"levels-{minor.pk}": minor.levels_token(), "version": shown},
     )
     assert "changed by someone else" in text(provider_http.get(response.url))
     assert own(client_record) == {"goals": "off"}
@@ -156,7 +168,11 @@ def test_another_practices_preset_is_a_404_and_changes_nothing(
     )
     response = provider_http.post(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
-        {"preset": theirs.pk, "version": version(client_record)},
+        {
+            "preset": theirs.pk,
+            f"levels-{theirs.pk}": theirs.levels_token(),
+            "version": version(client_record),
+        },
     )
     assert response.status_code == 404
     assert own(client_record) == {}
@@ -183,7 +199,11 @@ def test_editing_a_preset_later_changes_nobody_it_was_applied_to(
 ):
     admin_http.post(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
-        {"preset": minor.pk, "version": version(client_record)},
+        {
+            "preset": minor.pk,
+            f"levels-{minor.pk}": minor.levels_token(),
+            "version": version(client_record),
+        },
     )
     page = text(admin_http.get(reverse("portal_settings:preset-edit", args=[minor.pk])))
     assert "keep the levels they were given" in page

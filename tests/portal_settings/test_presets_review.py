@@ -87,3 +87,39 @@ def test_a_preset_edited_after_the_settings_page_was_shown_is_not_applied(
         {"preset": minor.pk, "version": shown, f"levels-{minor.pk}": levels.split('"')[0]},
     )
     assert Target.of(client_record).reload().own_values()["appointments"] == "off"
+
+
+@pytest.mark.parametrize("level", ["client", "group", "organization"])
+def test_applying_a_preset_without_the_levels_the_page_showed_is_refused(
+    admin_http, organization, group, client_record, minor, level
+):
+    from portal_settings.targets import Target
+
+    obj = {"client": client_record, "group": group, "organization": organization}[level]
+    args = [] if level == "organization" else [obj.pk]
+    shown = Target.of(obj).reload().version_token()
+    response = admin_http.post(
+        reverse(f"portal_settings:{level}-preset", args=args),
+        {"preset": minor.pk, "version": shown},  # no levels-<pk>: which levels were seen?
+    )
+    assert response.status_code == 302
+    page = text(admin_http.get(response.url))
+    assert "The preset Minor was not applied: this page did not say which levels" in page
+    assert "Nothing was changed." in page
+    assert Target.of(obj).reload().own_values() == {}
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SETTING_CHANGED).exists()
+
+
+def test_confirming_a_roster_preset_without_the_reviewed_levels_changes_nobody(
+    provider_http, organization, minor
+):
+    clients = [ClientFactory(organization=organization) for _ in range(2)]
+    data = {"client": [c.pk for c in clients], "action": "preset", "preset": minor.pk}
+    review = provider_http.post(URL, data)
+    clients_part = review.context["fingerprint"].partition(".")[0]
+    for fingerprint in ("", clients_part, clients_part + "."):
+        response = provider_http.post(URL, {**data, "confirm": "1", "fingerprint": fingerprint})
+        assert response.status_code == 409
+        assert "Schedule appointments: Full → View only for 2 clients" in text(response)
+    assert [own(c) for c in clients] == [{}, {}]
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SETTING_CHANGED).exists()

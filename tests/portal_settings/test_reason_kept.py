@@ -28,7 +28,7 @@ def test_the_bulk_review_keeps_the_reason_and_says_why_it_is_needed(provider_htt
         "level": "off",
     }
     review = provider_http.post(BULK, data)
-    assert "Reason, needed because Goals would be hidden" in text(review)
+    assert "Reason, needed because “View and create goals” would be hidden" in text(review)
     assert "needed only when" not in text(review)
     confirm = {**data, "confirm": "1", "fingerprint": review.context["fingerprint"]}
     refused = provider_http.post(BULK, {**confirm, "reason": "other", "reason_other": " "})
@@ -57,6 +57,7 @@ def test_the_single_preset_form_keeps_the_reason_after_a_refusal(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
         {
             "preset": preset.pk,
+            f"levels-{preset.pk}": preset.levels_token(),
             "version": target.version_token(),
             "reason": "other",
             "reason_other": "",
@@ -95,7 +96,10 @@ def test_the_settings_page_refused_for_want_of_a_reason_says_which_sections_need
     refused = provider_http.post(url, data, headers=headers)
     assert refused.status_code == 400
     reasons = [legend for legend in legends(refused) if legend.startswith("Reason")]
-    assert "Reason, needed because Journal, Documents would be hidden" in reasons
+    assert (
+        "Reason, needed because “View and create journal entries”, “View and upload documents” "
+        "would be hidden" in reasons
+    )
     assert not PortalSettings.objects.filter(client=client_record).exists()
     # A page not refused keeps the general words.
     assert all(
@@ -118,9 +122,15 @@ def test_the_preset_form_refused_for_want_of_a_reason_says_which_sections_need_i
     )
     response = provider_http.post(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
-        {"preset": preset.pk, "version": Target.of(client_record).reload().version_token()},
+        {
+            "preset": preset.pk,
+            f"levels-{preset.pk}": preset.levels_token(),
+            "version": Target.of(client_record).reload().version_token(),
+        },
         follow=True,
     )
     page = text(response)
-    assert "Reason, needed because Journal would be hidden</legend>" in page
+    assert (
+        "Reason, needed because “View and create journal entries” would be hidden</legend>" in page
+    )
     assert not PortalSettings.objects.filter(client=client_record).exists()

@@ -38,9 +38,15 @@ def url(client):
 def test_hiding_records_without_a_reason_is_refused_and_saves_nothing(provider_http, client_record):
     page = provider_http.get(url(client_record))
     assert "Reason, needed only when" in text(page)
+    # The record sections named as the rows name them, not by their tab names.
+    assert "(“View and create goals”, “View and create journal entries”, “View and upload" in text(
+        page
+    )
     response = provider_http.post(url(client_record), form_data(page, journal="off"))
     assert response.status_code == 400
-    assert "Turning off Journal hides the client's own records" in text(response)
+    assert "Turning off “View and create journal entries” hides the client's own records" in text(
+        response
+    )
     assert "Nothing was saved" in text(response)
     assert own(client_record) == {}
     assert not AuditEntry.objects.exists()
@@ -133,11 +139,23 @@ def test_a_preset_that_hides_records_asks_for_the_reason(
     )
     apply_url = reverse("portal_settings:client-preset", args=[client_record.pk])
     shown = Target.of(client_record).reload().version_token()
-    response = provider_http.post(apply_url, {"preset": preset.pk, "version": shown}, follow=True)
-    assert "Turning off Documents hides the client's own records" in text(response)
+    response = provider_http.post(
+        apply_url,
+        {"preset": preset.pk, f"levels-{preset.pk}": preset.levels_token(), "version": shown},
+        follow=True,
+    )
+    assert "Turning off “View and upload documents” hides the client's own records" in text(
+        response
+    )
     assert own(client_record) == {}
     provider_http.post(
-        apply_url, {"preset": preset.pk, "version": shown, "reason": "client_request"}
+        apply_url,
+        {
+            "preset": preset.pk,
+            f"levels-{preset.pk}": preset.levels_token(),
+            "version": shown,
+            "reason": "client_request",
+        },
     )
     assert own(client_record) == {"documents": "off"}
     entry = AuditEntry.objects.get(section="documents")
@@ -153,11 +171,13 @@ def test_bulk_hiding_records_asks_for_the_reason_on_the_review(provider_http, or
         "level": "off",
     }
     review = provider_http.post(reverse("clients:bulk"), data)
-    assert "Reason, needed because Goals would be hidden from 2 clients" in text(review)
+    assert "Reason, needed because “View and create goals” would be hidden from 2 clients" in text(
+        review
+    )
     confirm = {**data, "confirm": "1", "fingerprint": review.context["fingerprint"]}
     refused = provider_http.post(reverse("clients:bulk"), confirm)
     assert refused.status_code == 400
-    assert "Turning off Goals hides the client's own records" in text(refused)
+    assert "Turning off “View and create goals” hides the client's own records" in text(refused)
     assert not PortalSettings.objects.exists()
     done = provider_http.post(reverse("clients:bulk"), {**confirm, "reason": "not_relevant"})
     assert done.status_code == 302
