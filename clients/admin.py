@@ -11,6 +11,7 @@ import zoneinfo
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -18,6 +19,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -211,6 +215,32 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
             # (for clients it follows their portal login, set from the app).
             fields += ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's "set password" page, for a superuser only.
+
+        It sets a password without the current one: on another person's account it hands the
+        account over (a staff provider took their practice admin's so), on one's own it skips
+        the throttled current-password check. A staff member changes their own through the
+        app's throttled change; other people reset theirs from the sign-in page, or a client
+        gets a new invitation from their profile in the app.
+        """
+        if request.user.is_superuser:
+            return super().user_change_password(request, id, form_url)
+        user = self.get_object(request, unquote(id))
+        if user is None:  # another practice's, a superuser or another staff member: not found
+            raise Http404("No such user.")
+        if user.pk == request.user.pk:
+            messages.info(request, "Change your password here: it asks for your current one.")
+            return redirect("accounts:password-change")
+        messages.error(
+            request,
+            "Only a superuser sets another person's password in the admin. They can choose a "
+            "new one with \u201cForgot your password?\u201d on the sign-in page, and a client "
+            "can be sent a new portal invitation from their profile in the app. Nothing was "
+            "changed.",
+        )
+        return redirect(reverse("admin:clients_user_change", args=[user.pk]))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
