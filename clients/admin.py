@@ -55,6 +55,26 @@ def staff_organization(request):
     return membership.organization if membership else None
 
 
+def acts_as_practice_admin(request) -> bool:
+    """A superuser, or a staff member who is their practice's admin: what the app reserves for
+    practice admins (the practice's settings and defaults, creating groups, presets, sign-in
+    lockouts, the security log), the admin reserves for them too."""
+    if request.user.is_superuser:
+        return True
+    membership = membership_of(request.user)
+    return membership is not None and membership.is_practice_admin
+
+
+class PracticeAdminOnlyMixin:
+    """View and change only for a practice admin (or a superuser), as in the app."""
+
+    def has_module_permission(self, request):
+        return acts_as_practice_admin(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return acts_as_practice_admin(request) and super().has_view_permission(request, obj)
+
+
 def users_in_scope(request):
     """The people a non-superuser staff member may pick or edit in the admin.
 
@@ -270,6 +290,11 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def has_change_permission(self, request, obj=None):
+        # The practice's settings and defaults are a practice admin's, in the app and here;
+        # a provider sees them read-only.
+        return acts_as_practice_admin(request) and super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         # The age of adulthood and the emails to clients change through their services, which
         # record the change in the audit trail; the rest is saved as the admin saves it.
@@ -347,6 +372,10 @@ class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
     inlines = [MemberInline]
+
+    def has_add_permission(self, request):
+        # As in the app (Groups > New group): a practice admin's.
+        return acts_as_practice_admin(request) and super().has_add_permission(request)
 
 
 class ClientAdminForm(forms.ModelForm):
@@ -531,7 +560,7 @@ ANOTHER_PRACTICE = "Another practice"
 
 
 @admin.register(AccessRefusal)
-class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
+class AccessRefusalAdmin(PracticeAdminOnlyMixin, PracticeScopedMixin, admin.ModelAdmin):
     """The security log, read-only. Each refusal names the asker's practice and the practice
     of the record they reached for; to a staff member, a practice other than theirs is
     "Another practice", never its name."""
@@ -611,8 +640,9 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """Failed sign-ins (django-axes). Unlock with the action; staff see their practice's only."""
+class AccessAttemptAdmin(PracticeAdminOnlyMixin, NoDeleteMixin, admin.ModelAdmin):
+    """Failed sign-ins (django-axes). Unlock with the action; staff see their practice's only,
+    and only a practice admin, as in the app (Security > Sign-in lockouts)."""
 
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
     search_fields = ["username", "ip_address"]

@@ -41,6 +41,10 @@ def staff(organization):
     return user
 
 
+def _make_practice_admin(user):
+    Membership.objects.filter(user=user).update(role=Membership.Role.ADMIN)
+
+
 @pytest.fixture
 def staff_http(staff):
     return signed_in(staff)
@@ -259,8 +263,9 @@ def test_staff_cannot_open_another_practice_or_client(staff_http, other_organiza
     ],
 )
 def test_list_filters_name_no_other_practice_or_its_groups(
-    staff_http, organization, group, client_record, foreign, changelist
+    staff_http, staff, organization, group, client_record, foreign, changelist
 ):
+    _make_practice_admin(staff)  # the security log is a practice admin's, as in the app
     page = staff_http.get(reverse(changelist))
     assert page.status_code == 200
     body = page.content.decode()
@@ -392,10 +397,11 @@ def _refusal(**fields):
 
 
 def test_the_security_log_has_a_practice_column_and_filter_scoped_to_the_staffs_practice(
-    staff_http, superuser, organization, other_organization
+    staff_http, staff, superuser, organization, other_organization
 ):
     """A refusal concerns a practice as the asker's or as the record's: both are the staff's
     to see, filtered by their practice; another practice is never named to them."""
+    _make_practice_admin(staff)
     _refusal(user_label="own asker", path="/own/", organization=organization)
     reached = _refusal(
         user_label="outsider",
