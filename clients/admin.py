@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from clients import services
+from clients import selectors, services
 from clients.access import membership_of
 from clients.models import (
     AccessRefusal,
@@ -656,10 +656,7 @@ class AccessAttemptAdmin(PracticeAdminOnlyMixin, NoDeleteMixin, admin.ModelAdmin
         membership = membership_of(request.user)
         if membership is None:
             return queryset.none()
-        emails = User.objects.filter(
-            Q(membership__organization=membership.organization_id)
-            | Q(client__organization=membership.organization_id)
-        ).values_list("email", flat=True)
+        emails = selectors.sign_in_emails(organization=membership.organization)
         return queryset.filter(username__in=emails)
 
     def has_add_permission(self, request):

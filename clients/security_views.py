@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from clients import services
+from clients import selectors, services
 from clients.access import practice_admin_required
 from clients.forms import UnlockForm
 from clients.models import AccessRefusal, User
@@ -28,9 +28,7 @@ def security_log(request):
 
 
 def _practice_emails(organization):
-    return User.objects.filter(
-        Q(membership__organization=organization) | Q(client__organization=organization)
-    ).values_list("email", flat=True)
+    return selectors.sign_in_emails(organization=organization)
 
 
 @practice_admin_required
