@@ -36,6 +36,7 @@ from clients.models import (
     Organization,
     User,
 )
+from clients.security import REASON_WORDS, refusals_seen_by, refusals_seen_by_superuser
 
 
 def practice_time(moment, organization) -> str:
@@ -559,77 +560,110 @@ class RefusalPracticeFilter(admin.SimpleListFilter):
 ANOTHER_PRACTICE = "Another practice"
 
 
+class ShownReasonFilter(admin.SimpleListFilter):
+    """Why, as the staff member's practice is told (security.refusals_seen_by): filtering by
+    the stored reason would tell a missing id from another practice's."""
+
+    title = "why"
+    parameter_name = "why"
+
+    def lookups(self, request, model_admin):
+        return list(REASON_WORDS.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(shown_reason=value) if value else queryset
+
+
 @admin.register(AccessRefusal)
 class AccessRefusalAdmin(PracticeAdminOnlyMixin, PracticeScopedMixin, admin.ModelAdmin):
     """The security log, read-only. Each refusal names the asker's practice and the practice
     of the record they reached for; to a staff member, a practice other than theirs is
-    "Another practice", never its name."""
+    "Another practice", never its name, and its people are "Someone from another practice";
+    their own person asking for another practice's record reads as a missing id (the same
+    words as the app's Security log, security.refusals_seen_by)."""
 
     list_display = [
         "when",
-        "user_label",
+        "who",
         "asker_practice",
         "record_practice",
-        "reason",
+        "why",
         "method",
         "path",
-        "ip_address",
+        "address",
     ]
-    list_filter = ["reason", RefusalPracticeFilter]
-    search_fields = ["user_label", "path", "detail"]
+    list_filter = [ShownReasonFilter, RefusalPracticeFilter]
+    search_fields = ["shown_user", "path", "detail"]
     list_select_related = ["organization", "target_organization"]
     date_hierarchy = "created_at"
     fields = [
         "when",
-        "user_label",
+        "who",
         "asker_practice",
         "record_practice",
-        "reason",
+        "why",
         "method",
         "path",
         "detail",
-        "ip_address",
+        "address",
     ]
     readonly_fields = fields
 
     @admin.display(description="When", ordering="created_at")
     def when(self, refusal):
         organization = refusal.organization or refusal.target_organization
+        if refusal.viewer_time_zone:
+            moment = timezone.localtime(
+                refusal.created_at, zoneinfo.ZoneInfo(refusal.viewer_time_zone)
+            )
+            return date_format(moment, "M j, Y, g:i A T")
         if organization is None:
             return date_format(timezone.localtime(refusal.created_at), "M j, Y, g:i A T")
         return practice_time(refusal.created_at, organization)
+
+    @admin.display(description="Who", ordering="shown_user")
+    def who(self, refusal):
+        return refusal.shown_user
+
+    @admin.display(description="Why", ordering="shown_reason")
+    def why(self, refusal):
+        return REASON_WORDS.get(refusal.shown_reason, refusal.shown_reason)
+
+    @admin.display(description="Address", ordering="shown_ip")
+    def address(self, refusal):
+        return refusal.shown_ip or "—"
 
     @admin.display(description="Asker's practice", ordering="organization__name")
     def asker_practice(self, refusal):
         return refusal.asker_practice_name
 
-    @admin.display(description="Record's practice", ordering="target_organization__name")
+    @admin.display(description="Record's practice", ordering="record_practice_name")
     def record_practice(self, refusal):
         return refusal.record_practice_name
 
     def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
-            return queryset.annotate(
+            return refusals_seen_by_superuser().annotate(
                 asker_practice_name=Coalesce("organization__name", Value("—")),
                 record_practice_name=Coalesce("target_organization__name", Value("—")),
+                viewer_time_zone=Value(""),
             )
         organization = self.staff_organization(request)
         if organization is None:
-            return queryset.none()
+            return AccessRefusal.objects.none()
 
         def name(field):
             return Case(
-                When(**{field: organization}, then=Value(organization.name)),
+                When(**{field: organization.pk}, then=Value(organization.name)),
                 When(**{f"{field}__isnull": True}, then=Value("—")),
                 default=Value(ANOTHER_PRACTICE),
             )
 
-        return queryset.filter(
-            Q(organization=organization) | Q(target_organization=organization)
-        ).annotate(
+        return refusals_seen_by(organization).annotate(
             asker_practice_name=name("organization"),
-            record_practice_name=name("target_organization"),
+            record_practice_name=name("shown_target_organization"),
+            viewer_time_zone=Value(organization.time_zone),
         )
 
     def has_add_permission(self, request):
