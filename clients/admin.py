@@ -229,8 +229,38 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
         # autocomplete of other forms look up: a superuser or another staff member is not found.
         return queryset.filter(pk__in=users_in_scope(request).values("pk"))
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        # The password block links to the set-password page, which only a superuser may use.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "password_note" if field == "password" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Password")
+    def password_note(self, user):
+        return (
+            "Only a superuser sets a password here. Change your own under Change password "
+            "(it asks for your current one); others choose a new one with \u201cForgot your "
+            "password?\u201d on the sign-in page, and a client can be sent a new portal "
+            "invitation from their profile in the app."
+        )
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            fields.append("password_note")
         if not request.user.is_superuser:
             # Only a superuser hands out staff or superuser rights, or sets is_active by hand
             # (for clients it follows their portal login, set from the app).

@@ -429,3 +429,12 @@ def test_the_security_log_has_a_practice_column_and_filter_scoped_to_the_staffs_
     everything = signed_in(superuser).get(changelist, {"practice": other_organization.pk})
     body = everything.content.decode()
     assert "/theirs/" in body and "/reached-ours/" in body and "/own/" not in body
+
+
+def test_the_user_change_page_offers_staff_no_password_button(staff_http, client_record):
+    """The page linked to the admin's set-password form; for staff it now says where to go."""
+    page = staff_http.get(reverse("admin:clients_user_change", args=[client_record.user.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'href="../password/"' not in body
+    assert "Only a superuser sets a password here" in body
