@@ -229,6 +229,19 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
         # autocomplete of other forms look up: a superuser or another staff member is not found.
         return queryset.filter(pk__in=users_in_scope(request).values("pk"))
 
+    def has_change_permission(self, request, obj=None):
+        # A colleague's account (its email, then "Forgot your password?") would hand it over:
+        # a staff provider sees their practice's providers read-only; a practice admin edits.
+        if (
+            obj is not None
+            and obj.pk != request.user.pk
+            and not request.user.is_superuser
+            and Membership.objects.filter(user_id=obj.pk).exists()
+            and not acts_as_practice_admin(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or request.user.is_superuser:

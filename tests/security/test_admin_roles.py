@@ -195,3 +195,21 @@ def test_only_a_staff_practice_admin_reads_the_security_log(
     url = reverse("admin:clients_accessrefusal_changelist")
     assert staff_provider_http.get(url).status_code == 403
     assert "Pat Provider" in staff_admin_http.get(url).content.decode()
+
+
+def test_a_staff_provider_cannot_change_a_colleagues_account(
+    staff_provider_http, staff_admin_http, practice_admin, provider
+):
+    """Changing the practice admin's email to one's own, then "Forgot your password?", would
+    take the account over as surely as setting its password. A staff provider sees their
+    colleagues' accounts read-only; a staff practice admin edits them (as documented)."""
+    url = reverse("admin:clients_user_change", args=[practice_admin.pk])
+    data = {"email": "mine@example.test", "first_name": "Mine", "last_name": "Mine"}
+    assert staff_provider_http.post(url, data).status_code == 403
+    practice_admin.refresh_from_db()
+    assert practice_admin.email != "mine@example.test"
+    assert staff_provider_http.get(url).status_code == 200  # read-only
+    url = reverse("admin:clients_user_change", args=[provider.pk])
+    assert staff_admin_http.post(url, data).status_code == 302
+    provider.refresh_from_db()
+    assert provider.email == "mine@example.test"
