@@ -11,6 +11,7 @@ import zoneinfo
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -18,10 +19,13 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from clients import services
+from clients import selectors, services
 from clients.access import membership_of
 from clients.models import (
     AccessRefusal,
@@ -32,6 +36,7 @@ from clients.models import (
     Organization,
     User,
 )
+from clients.security import REASON_WORDS, refusals_seen_by, refusals_seen_by_superuser
 
 
 def practice_time(moment, organization) -> str:
@@ -49,6 +54,26 @@ def staff_organization(request):
     """The practice a non-superuser staff member works for, or None."""
     membership = membership_of(request.user)
     return membership.organization if membership else None
+
+
+def acts_as_practice_admin(request) -> bool:
+    """A superuser, or a staff member who is their practice's admin: what the app reserves for
+    practice admins (the practice's settings and defaults, creating groups, presets, sign-in
+    lockouts, the security log), the admin reserves for them too."""
+    if request.user.is_superuser:
+        return True
+    membership = membership_of(request.user)
+    return membership is not None and membership.is_practice_admin
+
+
+class PracticeAdminOnlyMixin:
+    """View and change only for a practice admin (or a superuser), as in the app."""
+
+    def has_module_permission(self, request):
+        return acts_as_practice_admin(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return acts_as_practice_admin(request) and super().has_view_permission(request, obj)
 
 
 def users_in_scope(request):
@@ -204,13 +229,82 @@ class UserAdmin(PracticeScopedMixin, DjangoUserAdmin):
         # autocomplete of other forms look up: a superuser or another staff member is not found.
         return queryset.filter(pk__in=users_in_scope(request).values("pk"))
 
+    def has_change_permission(self, request, obj=None):
+        # A colleague's account (its email, then "Forgot your password?") would hand it over:
+        # a staff provider sees their practice's providers read-only; a practice admin edits.
+        if (
+            obj is not None
+            and obj.pk != request.user.pk
+            and not request.user.is_superuser
+            and Membership.objects.filter(user_id=obj.pk).exists()
+            and not acts_as_practice_admin(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        # The password block links to the set-password page, which only a superuser may use.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "password_note" if field == "password" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Password")
+    def password_note(self, user):
+        return (
+            "Only a superuser sets a password here. Change your own under Change password "
+            "(it asks for your current one); others choose a new one with \u201cForgot your "
+            "password?\u201d on the sign-in page, and a client can be sent a new portal "
+            "invitation from their profile in the app."
+        )
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            fields.append("password_note")
         if not request.user.is_superuser:
             # Only a superuser hands out staff or superuser rights, or sets is_active by hand
             # (for clients it follows their portal login, set from the app).
             fields += ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's "set password" page, for a superuser only.
+
+        It sets a password without the current one: on another person's account it hands the
+        account over (a staff provider took their practice admin's so), on one's own it skips
+        the throttled current-password check. A staff member changes their own through the
+        app's throttled change; other people reset theirs from the sign-in page, or a client
+        gets a new invitation from their profile in the app.
+        """
+        if request.user.is_superuser:
+            return super().user_change_password(request, id, form_url)
+        user = self.get_object(request, unquote(id))
+        if user is None:  # another practice's, a superuser or another staff member: not found
+            raise Http404("No such user.")
+        if user.pk == request.user.pk:
+            messages.info(request, "Change your password here: it asks for your current one.")
+            return redirect("accounts:password-change")
+        messages.error(
+            request,
+            "Only a superuser sets another person's password in the admin. They can choose a "
+            "new one with \u201cForgot your password?\u201d on the sign-in page, and a client "
+            "can be sent a new portal invitation from their profile in the app. Nothing was "
+            "changed.",
+        )
+        return redirect(reverse("admin:clients_user_change", args=[user.pk]))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -239,6 +333,11 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        # The practice's settings and defaults are a practice admin's, in the app and here;
+        # a provider sees them read-only.
+        return acts_as_practice_admin(request) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         # The age of adulthood and the emails to clients change through their services, which
@@ -317,6 +416,10 @@ class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
     inlines = [MemberInline]
+
+    def has_add_permission(self, request):
+        # As in the app (Groups > New group): a practice admin's.
+        return acts_as_practice_admin(request) and super().has_add_permission(request)
 
 
 class ClientAdminForm(forms.ModelForm):
@@ -500,77 +603,110 @@ class RefusalPracticeFilter(admin.SimpleListFilter):
 ANOTHER_PRACTICE = "Another practice"
 
 
+class ShownReasonFilter(admin.SimpleListFilter):
+    """Why, as the staff member's practice is told (security.refusals_seen_by): filtering by
+    the stored reason would tell a missing id from another practice's."""
+
+    title = "why"
+    parameter_name = "why"
+
+    def lookups(self, request, model_admin):
+        return list(REASON_WORDS.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(shown_reason=value) if value else queryset
+
+
 @admin.register(AccessRefusal)
-class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
+class AccessRefusalAdmin(PracticeAdminOnlyMixin, PracticeScopedMixin, admin.ModelAdmin):
     """The security log, read-only. Each refusal names the asker's practice and the practice
     of the record they reached for; to a staff member, a practice other than theirs is
-    "Another practice", never its name."""
+    "Another practice", never its name, and its people are "Someone from another practice";
+    their own person asking for another practice's record reads as a missing id (the same
+    words as the app's Security log, security.refusals_seen_by)."""
 
     list_display = [
         "when",
-        "user_label",
+        "who",
         "asker_practice",
         "record_practice",
-        "reason",
+        "why",
         "method",
         "path",
-        "ip_address",
+        "address",
     ]
-    list_filter = ["reason", RefusalPracticeFilter]
-    search_fields = ["user_label", "path", "detail"]
+    list_filter = [ShownReasonFilter, RefusalPracticeFilter]
+    search_fields = ["shown_user", "path", "detail"]
     list_select_related = ["organization", "target_organization"]
     date_hierarchy = "created_at"
     fields = [
         "when",
-        "user_label",
+        "who",
         "asker_practice",
         "record_practice",
-        "reason",
+        "why",
         "method",
         "path",
         "detail",
-        "ip_address",
+        "address",
     ]
     readonly_fields = fields
 
     @admin.display(description="When", ordering="created_at")
     def when(self, refusal):
         organization = refusal.organization or refusal.target_organization
+        if refusal.viewer_time_zone:
+            moment = timezone.localtime(
+                refusal.created_at, zoneinfo.ZoneInfo(refusal.viewer_time_zone)
+            )
+            return date_format(moment, "M j, Y, g:i A T")
         if organization is None:
             return date_format(timezone.localtime(refusal.created_at), "M j, Y, g:i A T")
         return practice_time(refusal.created_at, organization)
+
+    @admin.display(description="Who", ordering="shown_user")
+    def who(self, refusal):
+        return refusal.shown_user
+
+    @admin.display(description="Why", ordering="shown_reason")
+    def why(self, refusal):
+        return REASON_WORDS.get(refusal.shown_reason, refusal.shown_reason)
+
+    @admin.display(description="Address", ordering="shown_ip")
+    def address(self, refusal):
+        return refusal.shown_ip or "—"
 
     @admin.display(description="Asker's practice", ordering="organization__name")
     def asker_practice(self, refusal):
         return refusal.asker_practice_name
 
-    @admin.display(description="Record's practice", ordering="target_organization__name")
+    @admin.display(description="Record's practice", ordering="record_practice_name")
     def record_practice(self, refusal):
         return refusal.record_practice_name
 
     def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
-            return queryset.annotate(
+            return refusals_seen_by_superuser().annotate(
                 asker_practice_name=Coalesce("organization__name", Value("—")),
                 record_practice_name=Coalesce("target_organization__name", Value("—")),
+                viewer_time_zone=Value(""),
             )
         organization = self.staff_organization(request)
         if organization is None:
-            return queryset.none()
+            return AccessRefusal.objects.none()
 
         def name(field):
             return Case(
-                When(**{field: organization}, then=Value(organization.name)),
+                When(**{field: organization.pk}, then=Value(organization.name)),
                 When(**{f"{field}__isnull": True}, then=Value("—")),
                 default=Value(ANOTHER_PRACTICE),
             )
 
-        return queryset.filter(
-            Q(organization=organization) | Q(target_organization=organization)
-        ).annotate(
+        return refusals_seen_by(organization).annotate(
             asker_practice_name=name("organization"),
-            record_practice_name=name("target_organization"),
+            record_practice_name=name("shown_target_organization"),
+            viewer_time_zone=Value(organization.time_zone),
         )
 
     def has_add_permission(self, request):
@@ -581,8 +717,9 @@ class AccessRefusalAdmin(PracticeScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """Failed sign-ins (django-axes). Unlock with the action; staff see their practice's only."""
+class AccessAttemptAdmin(PracticeAdminOnlyMixin, NoDeleteMixin, admin.ModelAdmin):
+    """Failed sign-ins (django-axes). Unlock with the action; staff see their practice's only,
+    and only a practice admin, as in the app (Security > Sign-in lockouts)."""
 
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
     search_fields = ["username", "ip_address"]
@@ -596,10 +733,7 @@ class AccessAttemptAdmin(NoDeleteMixin, admin.ModelAdmin):
         membership = membership_of(request.user)
         if membership is None:
             return queryset.none()
-        emails = User.objects.filter(
-            Q(membership__organization=membership.organization_id)
-            | Q(client__organization=membership.organization_id)
-        ).values_list("email", flat=True)
+        emails = selectors.sign_in_emails(organization=membership.organization)
         return queryset.filter(username__in=emails)
 
     def has_add_permission(self, request):

@@ -587,6 +587,9 @@ class AccessRefusal(AppendOnlyModel):
         UNTAGGED = "untagged", "Portal page without a section"
         WRONG_ROLE = "wrong_role", "Not allowed for this role"
         OTHER_PRACTICE = "other_practice", "Record of another practice or client"
+        # An id that matches no record. To the asker's practice, another practice's record
+        # reads the same (clients.security.refusals_seen_by): both were the same 404.
+        NOT_FOUND = "not_found", "Record not found"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -614,4 +617,6 @@ class AccessRefusal(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_label}: {self.reason} {self.path}"
+        # What every reader of the row may see (the admin's page title): not who, nor the
+        # stored reason, which a practice may be told differently (security.refusals_seen_by).
+        return f"Refused {self.method} {self.path}"

@@ -9,6 +9,16 @@ id asked for belongs to another practice or client (scoped_get_or_404 raises Out
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    F,
+    GenericIPAddressField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,19 +27,30 @@ from clients.models import AccessRefusal
 logger = logging.getLogger("clients.security")
 
 
-class OutOfScope(Http404):
-    """The record exists, but not for whoever asked: a 404 to them, a line in the log."""
+class RecordNotFound(Http404):
+    """No record with that id: a 404, and a line in the asker's practice's log."""
+
+    reason = AccessRefusal.Reason.NOT_FOUND
 
     def __init__(self, model, pk, organization_id=None):
         super().__init__(f"No {model._meta.verbose_name} found.")
         self.model, self.pk, self.organization_id = model, pk, organization_id
 
 
+class OutOfScope(RecordNotFound):
+    """The record exists, but not for whoever asked: the same 404 to them, and a line in the
+    log that their practice reads as RecordNotFound's (refusals_seen_by) and the record's
+    practice as someone else's attempt."""
+
+    reason = AccessRefusal.Reason.OTHER_PRACTICE
+
+
 def scoped_get_or_404(queryset, **lookup):
     """get_object_or_404 whose lookup includes the asker's scope (practice or client).
 
     When nothing matches but a row with that primary key exists, someone asked for a record of
-    another practice or client: OutOfScope, still a 404, so nothing is revealed.
+    another practice or client: OutOfScope, still a 404, so nothing is revealed. When no row
+    has it, RecordNotFound: also logged, so that the asker's own log cannot tell the two apart.
     """
     try:
         return get_object_or_404(queryset, **lookup)
@@ -42,7 +63,7 @@ def scoped_get_or_404(queryset, **lookup):
         columns = ["pk", "organization_id"] if "organization" in fields else ["pk"]
         row = model._default_manager.filter(pk=pk).values(*columns).first()
         if row is None:
-            raise
+            raise RecordNotFound(model, pk) from None
         raise OutOfScope(model, pk, row.get("organization_id")) from None
 
 
@@ -94,16 +115,78 @@ class RefusalLogMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OutOfScope):
+        if isinstance(exception, RecordNotFound):
             record_refusal(
                 request,
-                reason=AccessRefusal.Reason.OTHER_PRACTICE,
+                reason=exception.reason,
                 detail=f"{exception.model._meta.verbose_name} {exception.pk}",
                 target_organization_id=exception.organization_id,
             )
         elif isinstance(exception, PermissionDenied) and request.user.is_authenticated:
             record_refusal(request, reason=AccessRefusal.Reason.WRONG_ROLE, detail=str(exception))
         return None
+
+
+SOMEONE_ELSE = "Someone from another practice"
+SOMEONE_OUTSIDE = "Someone outside your practice"
+REACHED_FROM_OUTSIDE = "reached_from_outside"
+REASON_WORDS = {
+    **dict(AccessRefusal.Reason.choices),
+    REACHED_FROM_OUTSIDE: "Your practice's record, asked for from outside your practice",
+}
+
+
+def refusals_seen_by(organization) -> QuerySet:
+    """The security log as a practice reads it (the app's page and the admin, for staff).
+
+    Its rows are those of its people and those reaching for its records, annotated with what
+    it is told: `shown_reason` (a key of REASON_WORDS), `shown_user`, `shown_ip`. Its person
+    asking for another practice's record reads exactly as asking for an id that does not
+    exist ("Record not found", no record's practice): both were the same 404, and the log must
+    not tell which ids exist elsewhere. Someone outside the practice reaching for its record
+    is "Someone from another practice", without name, email or address (another practice's
+    people are not its to know); a superuser sees who it was.
+    """
+    asked_elsewhere = (
+        Q(organization=organization)
+        & Q(target_organization__isnull=False)
+        & ~Q(target_organization=organization)
+    )
+    from_outside = Q(target_organization=organization) & ~Q(organization=organization)
+    return AccessRefusal.objects.filter(
+        Q(organization=organization) | Q(target_organization=organization)
+    ).annotate(
+        shown_reason=Case(
+            When(asked_elsewhere, then=Value(AccessRefusal.Reason.NOT_FOUND.value)),
+            When(from_outside, then=Value(REACHED_FROM_OUTSIDE)),
+            default=F("reason"),
+        ),
+        shown_user=Case(
+            When(from_outside & Q(organization__isnull=True), then=Value(SOMEONE_OUTSIDE)),
+            When(from_outside, then=Value(SOMEONE_ELSE)),
+            default=F("user_label"),
+        ),
+        shown_ip=Case(
+            When(from_outside, then=Value(None)),
+            default=F("ip_address"),
+            output_field=GenericIPAddressField(),
+        ),
+        shown_target_organization=Case(
+            When(asked_elsewhere, then=Value(None)),
+            default=F("target_organization"),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def refusals_seen_by_superuser() -> QuerySet:
+    """Every refusal, as it was written."""
+    return AccessRefusal.objects.annotate(
+        shown_reason=F("reason"),
+        shown_user=F("user_label"),
+        shown_ip=F("ip_address"),
+        shown_target_organization=F("target_organization"),
+    )
 
 
 def axes_username(request, credentials) -> str:

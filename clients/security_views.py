@@ -4,33 +4,31 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from clients import services
+from clients import selectors, services
 from clients.access import practice_admin_required
 from clients.forms import UnlockForm
-from clients.models import AccessRefusal, User
+from clients.models import User
+from clients.security import REASON_WORDS, refusals_seen_by
 from clients.throttling import cool_off_in_words
 
 
 @practice_admin_required
 @require_safe
 def security_log(request):
-    organization = request.organization
-    refusals = AccessRefusal.objects.filter(
-        Q(organization=organization) | Q(target_organization=organization)
-    )
+    refusals = refusals_seen_by(request.organization)
     page = Paginator(refusals, 50).get_page(request.GET.get("page"))
+    for refusal in page.object_list:
+        refusal.shown_reason_words = REASON_WORDS.get(refusal.shown_reason, refusal.shown_reason)
     return render(request, "clients/security_log.html", {"page": page})
 
 
 def _practice_emails(organization):
-    return User.objects.filter(
-        Q(membership__organization=organization) | Q(client__organization=organization)
-    ).values_list("email", flat=True)
+    return selectors.sign_in_emails(organization=organization)
 
 
 @practice_admin_required

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from clients.models import Client, ClientGroup, Invitation, Organization
+from clients.models import Client, ClientGroup, FamilyLink, Invitation, Organization, User
 from clients.security import scoped_get_or_404
 
 
@@ -161,3 +161,18 @@ def client_names(*, organization: Organization, client_ids, limit: int) -> list[
         .values_list("user__last_name", "user__first_name")[:limit]
     )
     return [f"{last}, {first}" if last else first for last, first in rows]
+
+
+def sign_in_emails(*, organization: Organization) -> QuerySet:
+    """The sign-in emails of the practice's people, whose lockouts its admin sees and clears:
+    its providers, its clients, and the family members of its clients (a link not removed)."""
+    family = (
+        FamilyLink.objects.filter(organization=organization, client__organization=organization)
+        .exclude(status=FamilyLink.Status.REMOVED)
+        .values("user_id")
+    )
+    return User.objects.filter(
+        Q(membership__organization=organization)
+        | Q(client__organization=organization)
+        | Q(pk__in=family)
+    ).values_list("email", flat=True)

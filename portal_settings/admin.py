@@ -3,6 +3,9 @@
 as a read-only list."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from audit.models import AuditEntry
 from clients.admin import (
@@ -10,14 +13,16 @@ from clients.admin import (
     OrganizationAdmin,
     PracticeScopedMixin,
     PracticeScopedRelatedFilter,
+    acts_as_practice_admin,
     practice_time,
 )
 from clients.models import ClientGroup, Organization
 from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
 from portal_settings.models import Preset
 from portal_settings.resolver import trail_value_label
-from portal_settings.sections import BY_KEY
+from portal_settings.sections import BY_KEY, SECTIONS
 from portal_settings.services import preset_delete, preset_save
+from portal_settings.targets import CLIENTS, FAMILY, Target
 
 
 class ClientGroupWithSettingsAdmin(SettingsInlineSaveMixin, ClientGroupAdmin):
@@ -26,6 +31,42 @@ class ClientGroupWithSettingsAdmin(SettingsInlineSaveMixin, ClientGroupAdmin):
 
 class OrganizationWithSettingsAdmin(SettingsInlineSaveMixin, OrganizationAdmin):
     inlines = [PortalSettingsInline, *OrganizationAdmin.inlines]
+    SHOWN = ["practice_defaults", "family_defaults"]
+
+    # A provider sees the practice defaults read-only, each row in the settings pages' words,
+    # instead of the settings block (which a read-only page would show as dashes, or not at
+    # all before the first SAVE).
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [i for i in inlines if i is not PortalSettingsInline]
+        return inlines
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        fields = [f for f in flatten_fieldsets(fieldsets) if f not in self.SHOWN]
+        return [
+            (None, {"fields": fields}),
+            ("Client Portal Settings (practice admins change them)", {"fields": self.SHOWN}),
+        ]
+
+    def _defaults(self, organization, audience):
+        effective = Target.of(organization, audience).reload().effective()
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            ((section.label, effective[section.key].label) for section in SECTIONS),
+        )
+
+    @admin.display(description="Practice defaults")
+    def practice_defaults(self, organization):
+        return self._defaults(organization, CLIENTS)
+
+    @admin.display(description="For their family members")
+    def family_defaults(self, organization):
+        return self._defaults(organization, FAMILY)
 
 
 for model, model_admin in (
@@ -102,10 +143,20 @@ class PresetAdmin(PracticeScopedMixin, admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["organization"]
 
+    # Practice admins write presets, providers apply them (in the app, Practice > Presets):
+    # a provider sees them here read-only.
+    def has_add_permission(self, request):
+        return acts_as_practice_admin(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return acts_as_practice_admin(request) and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # Deleting a preset changes no client (applying copied its levels); the rows offered
         # are the practice's (get_queryset), and the delete goes through the service.
-        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+        return acts_as_practice_admin(request) and admin.ModelAdmin.has_delete_permission(
+            self, request, obj
+        )
 
     def delete_model(self, request, obj):
         preset_delete(actor=request.user, organization=obj.organization, preset=obj)

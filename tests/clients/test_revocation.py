@@ -217,7 +217,7 @@ def test_unlocking_is_a_service_that_writes_the_audit_entry(practice_admin, clie
 def test_the_admin_unlock_action_writes_the_audit_entry(organization, client_record):
     failed_sign_ins(client_record.user.email)
     staff = UserFactory(is_staff=True)
-    MembershipFactory(organization=organization, user=staff)
+    MembershipFactory(organization=organization, user=staff, role="admin")  # as in the app
     staff.user_permissions.set(Permission.objects.filter(content_type__app_label="axes"))
     response = signed_in(staff).post(
         reverse("admin:axes_accessattempt_changelist"),

@@ -97,7 +97,9 @@ def test_the_admin_does_not_delete_another_practice_s_preset(
 
     from tests.factories import MembershipFactory
 
-    staff = MembershipFactory(organization=organization, user=UserFactory(is_staff=True)).user
+    staff = MembershipFactory(
+        organization=organization, user=UserFactory(is_staff=True), role="admin"
+    ).user
     staff.user_permissions.set(
         Permission.objects.filter(content_type__app_label__in=["portal_settings"])
     )

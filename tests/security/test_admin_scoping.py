@@ -41,6 +41,10 @@ def staff(organization):
     return user
 
 
+def _make_practice_admin(user):
+    Membership.objects.filter(user=user).update(role=Membership.Role.ADMIN)
+
+
 @pytest.fixture
 def staff_http(staff):
     return signed_in(staff)
@@ -136,14 +140,65 @@ def test_staff_cannot_open_edit_or_set_the_password_of_out_of_scope_users(
     assert target.check_password(PASSWORD)
 
 
-def test_staff_can_set_a_password_in_their_practice(staff_http, client_record):
+TAKEOVER = {"password1": "Taken-over-123", "password2": "Taken-over-123", "usable_password": "true"}
+
+
+@pytest.mark.parametrize("who", ["practice_admin", "provider", "client"])
+def test_staff_cannot_set_the_password_of_anyone_in_their_practice(
+    staff_http, practice_admin, provider, client_record, who
+):
+    """The outside review: a staff Provider set the practice admin's password in the admin and
+    took the account over. Only a superuser sets another person's password there; the page
+    refuses with a message naming the app's own ways, and changes nothing."""
+    target = {
+        "practice_admin": practice_admin,
+        "provider": provider,
+        "client": client_record.user,
+    }[who]
+    url = reverse("admin:auth_user_password_change", args=[target.pk])
+    change_url = reverse("admin:clients_user_change", args=[target.pk])
+    for response in (staff_http.get(url), staff_http.post(url, TAKEOVER)):
+        assert response.status_code == 302 and response["Location"] == change_url
+    target.refresh_from_db()
+    assert target.check_password(PASSWORD) and not target.check_password("Taken-over-123")
+    page = staff_http.get(change_url).content.decode()
+    assert "Only a superuser sets another person&#x27;s password" in page
+
+
+def test_staff_set_their_own_password_only_through_the_throttled_change(staff_http, staff):
+    """The admin's form would set it without the current password, past the throttle."""
+    url = reverse("admin:auth_user_password_change", args=[staff.pk])
+    for response in (staff_http.get(url), staff_http.post(url, TAKEOVER)):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:password-change")
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
+def test_the_user_change_form_sets_no_password(staff_http, staff, client_record):
+    """The change form's password is read-only: a posted hash or usable_password is ignored."""
+    for target in (staff, client_record.user):
+        before = User.objects.get(pk=target.pk).password
+        staff_http.post(
+            reverse("admin:clients_user_change", args=[target.pk]),
+            {
+                "email": target.email,
+                "first_name": "Same",
+                "last_name": "Name",
+                "password": "pbkdf2_sha256$1$salt$forged",
+                "usable_password": "false",
+                **TAKEOVER,
+            },
+        )
+        target.refresh_from_db()
+        assert target.password == before and target.first_name == "Same"
+
+
+def test_a_superuser_still_sets_a_password(superuser, client_record):
     url = reverse("admin:auth_user_password_change", args=[client_record.user.pk])
-    response = staff_http.post(
-        url, {"password1": "A-new-one-456", "password2": "A-new-one-456", "usable_password": "true"}
-    )
-    assert response.status_code == 302
+    assert signed_in(superuser).post(url, TAKEOVER).status_code == 302
     client_record.user.refresh_from_db()
-    assert client_record.user.check_password("A-new-one-456")
+    assert client_record.user.check_password("Taken-over-123")
 
 
 def test_the_user_autocomplete_offers_only_the_practices_people(
@@ -208,8 +263,9 @@ def test_staff_cannot_open_another_practice_or_client(staff_http, other_organiza
     ],
 )
 def test_list_filters_name_no_other_practice_or_its_groups(
-    staff_http, organization, group, client_record, foreign, changelist
+    staff_http, staff, organization, group, client_record, foreign, changelist
 ):
+    _make_practice_admin(staff)  # the security log is a practice admin's, as in the app
     page = staff_http.get(reverse(changelist))
     assert page.status_code == 200
     body = page.content.decode()
@@ -341,10 +397,11 @@ def _refusal(**fields):
 
 
 def test_the_security_log_has_a_practice_column_and_filter_scoped_to_the_staffs_practice(
-    staff_http, superuser, organization, other_organization
+    staff_http, staff, superuser, organization, other_organization
 ):
     """A refusal concerns a practice as the asker's or as the record's: both are the staff's
     to see, filtered by their practice; another practice is never named to them."""
+    _make_practice_admin(staff)
     _refusal(user_label="own asker", path="/own/", organization=organization)
     reached = _refusal(
         user_label="outsider",
@@ -372,3 +429,12 @@ def test_the_security_log_has_a_practice_column_and_filter_scoped_to_the_staffs_
     everything = signed_in(superuser).get(changelist, {"practice": other_organization.pk})
     body = everything.content.decode()
     assert "/theirs/" in body and "/reached-ours/" in body and "/own/" not in body
+
+
+def test_the_user_change_page_offers_staff_no_password_button(staff_http, client_record):
+    """The page linked to the admin's set-password form; for staff it now says where to go."""
+    page = staff_http.get(reverse("admin:clients_user_change", args=[client_record.user.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'href="../password/"' not in body
+    assert "Only a superuser sets a password here" in body

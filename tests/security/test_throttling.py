@@ -207,3 +207,43 @@ def test_the_lockouts_page_adds_up_an_accounts_failures_from_every_address(
     assert "paused for 15 minutes" in page
     row = page[page.index(email) :]
     assert "<td>5 <mark>Locked</mark></td><td>5</td>" in row
+
+
+def test_a_practice_admin_sees_and_unlocks_a_family_member(
+    client, client_record, admin_http, settings
+):
+    """The outside review: a locked-out family member was missing from Sign-in lockouts, and
+    unlocking them answered "That account is not one of your practice's"."""
+    from tests.factories import FamilyLinkFactory
+
+    email = FamilyLinkFactory(client=client_record).user.email
+    fail(client, email, settings.AXES_FAILURE_LIMIT)
+    assert email in admin_http.get(reverse("clients:lockouts")).content.decode()
+    response = admin_http.post(reverse("clients:unlock"), {"email": email}, follow=True)
+    assert f"{email} can sign in again." in response.content.decode()
+    assert not AccessAttempt.objects.filter(username=email).exists()
+
+
+def test_an_admin_cannot_unlock_another_practices_family_member(
+    client, admin_http, other_organization, settings
+):
+    from tests.factories import ClientFactory, FamilyLinkFactory
+
+    foreign = ClientFactory(organization=other_organization)
+    email = FamilyLinkFactory(client=foreign).user.email
+    fail(client, email, settings.AXES_FAILURE_LIMIT)
+    assert email not in admin_http.get(reverse("clients:lockouts")).content.decode()
+    response = admin_http.post(reverse("clients:unlock"), {"email": email}, follow=True)
+    assert "That account is not one of your practice&#x27;s." in response.content.decode()
+    assert AccessAttempt.objects.filter(username=email).exists()
+
+
+def test_a_removed_family_member_is_no_longer_the_practices_to_unlock(
+    client, client_record, admin_http, settings
+):
+    from clients.models import FamilyLink
+    from tests.factories import FamilyLinkFactory
+
+    link = FamilyLinkFactory(client=client_record, status=FamilyLink.Status.REMOVED)
+    fail(client, link.user.email, settings.AXES_FAILURE_LIMIT)
+    assert link.user.email not in admin_http.get(reverse("clients:lockouts")).content.decode()
