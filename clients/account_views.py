@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from clients import services
 from clients.access import home_url_for
 from clients.family import ACTING_LINK_SESSION_KEY
-from clients.forms import SignInForm, ThrottledPasswordChangeForm
+from clients.forms import ResetPasswordForm, SignInForm, ThrottledPasswordChangeForm
 from clients.models import Invitation
 from clients.session_timeout import PAUSED_NOTICE
 from clients.tokens import reset_token_generator
@@ -76,6 +76,7 @@ def invitation_accept(request, token):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = ResetPasswordForm
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.models import AppendOnlyModel
-from clients.validators import validate_single_line
+from clients.validators import validate_email_characters, validate_single_line
 
 
 class UserManager(BaseUserManager):
@@ -50,7 +50,8 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """Everyone who signs in: providers, practice admins, clients and staff, by email."""
 
-    email = models.EmailField("email address", unique=True)
+    # Stored in its normal form (UserManager.normalize_email), and only if its mail goes to it.
+    email = models.EmailField("email address", unique=True, validators=[validate_email_characters])
     # Names reach email greetings and subjects: one line, so no header can be injected.
     first_name = models.CharField(max_length=150, validators=[validate_single_line])
     last_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])

@@ -29,7 +29,7 @@ from clients.models import (
 from clients.selectors import bulk_clients, selection_fingerprint
 from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
-from clients.validators import one_line
+from clients.validators import one_line, validate_email_characters
 
 # The same words whoever holds the address (a client of this practice or another, a provider):
 # a different message would tell a provider who is a client elsewhere.
@@ -40,6 +40,17 @@ EMAIL_REFUSED = (
 
 
 UNCHANGED = object()
+
+
+def _email_normal(email: str) -> str:
+    """The address in the one form it is stored and compared in (lower case, trimmed), refused
+    if its mail would go to another address (clients.validators.validate_email_characters)."""
+    email = User.objects.normalize_email(email)
+    try:
+        validate_email_characters(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
+    return email
 
 
 def _check_email_free(*, email: str, user: User | None = None) -> None:
@@ -125,7 +136,7 @@ def client_create(
 ) -> Client:
     """Add a client to the practice and send their portal invitation."""
     _check_group(organization=organization, group=group)
-    email = User.objects.normalize_email(email)
+    email = _email_normal(email)
     user = _family_member_only_here(email=email, organization=organization)
     if user is None:
         _check_email_free(email=email)
@@ -200,7 +211,7 @@ def client_update(
                 status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED],
             ).update(reviewed_at=None)
     _check_group(organization=client.organization, group=group)
-    email = User.objects.normalize_email(email)
+    email = _email_normal(email)
     _check_email_free(email=email, user=client.user)
     user = client.user
     email_changed = user.email != email
@@ -865,7 +876,7 @@ def family_member_add(
     if client.is_archived:
         raise ValidationError("This client is archived; restore them before adding family.")
     organization = client.organization
-    email = User.objects.normalize_email(email)
+    email = _email_normal(email)
     user = _family_person(organization=organization, client=client, email=email)
     now = timezone.now()
     # Added knowingly for an adult: the handover at adulthood has nothing left to ask.
