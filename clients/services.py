@@ -109,7 +109,11 @@ def client_invite(*, actor: User | None, client: Client, base_url: str) -> Invit
     Earlier links stop working, so only the newest email can be used. The email goes out after
     the transaction commits: no email for a client that was never saved.
     """
-    if not client.has_portal_access:
+    if client.is_archived:
+        raise ValidationError(
+            f"{client.name} is archived, so no invitation was sent: restore them first."
+        )
+    if not client.portal_login_allowed:
         raise ValidationError("This client's portal login is off; turn it on before inviting.")
     client.invitations.own().usable().update(revoked_at=timezone.now())
     invitation, token = Invitation.issue(client=client, sent_by=actor)
@@ -362,8 +366,15 @@ def client_restore(*, actor: User, client: Client) -> Client:
 def client_portal_login_set(
     *, actor: User, client: Client, allowed: bool, note: str = ""
 ) -> Client:
-    """Turn a client's portal login on or off. Off ends their sessions at their next request."""
+    """Turn a client's portal login on or off. Off ends their sessions at their next request.
+
+    Not while they are archived (nobody signs in then), as the roster's bulk actions: turning
+    it on would read as access given back."""
     client = Client.objects.select_for_update().select_related("user").get(pk=client.pk)
+    if client.is_archived:
+        raise ValidationError(
+            f"{client.name} is archived, so their portal login was not changed: restore them first."
+        )
     if client.portal_login_allowed == allowed:
         return client
     client.portal_login_allowed = allowed
