@@ -213,6 +213,9 @@ class PresetForm(forms.Form):
         },
     )
 
+    # The preset's version the page showed (Preset.version_token); checked by preset_save.
+    version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for section in SECTIONS:
@@ -232,7 +235,7 @@ class PresetForm(forms.Form):
 
     @classmethod
     def for_preset(cls, preset, data=None):
-        initial = {"name": preset.name}
+        initial = {"name": preset.name, "version": preset.version_token()}
         initial.update({f"section-{key}": value for key, value in preset.values.items()})
         return cls(data, initial=initial)
 

@@ -428,12 +428,32 @@ def _preset_note(preset, note: str = "") -> str:
     return f"{text} · {note.strip()}" if note.strip() else text
 
 
+class StalePresetError(Exception):
+    """The preset changed (or was deleted) after its edit page was shown; nothing was saved."""
+
+
+# What an edit page says when the preset changed since it was shown (the pages add the rest).
+STALE_PRESET_WORDS = (
+    "This preset was changed by someone else since you opened this page, so nothing was saved."
+)
+
+
 @transaction.atomic
-def preset_save(*, actor, organization, name: str, values: dict, preset=None):
+def preset_save(
+    *, actor, organization, name: str, values: dict, preset=None, shown_version: str = ""
+):
     """Create a preset (preset=None) or change one. Clients it was applied to keep what they
-    were given: applying copies the levels, it does not link them."""
+    were given: applying copies the levels, it does not link them.
+
+    A change needs the version its page showed (Preset.version_token), checked under a row
+    lock: a preset changed since then is refused (StalePresetError) and nothing is written.
+    """
     if preset is not None and preset.organization_id != organization.pk:
         raise ValidationError("That preset belongs to another practice.")
+    if preset is not None:
+        preset = Preset.objects.select_for_update().filter(pk=preset.pk).first()
+        if preset is None or preset.version_token() != shown_version:
+            raise StalePresetError
     old_summary = preset.summary() if preset is not None else ""
     preset = preset or Preset(organization=organization)
     preset.name = name.strip()

@@ -99,7 +99,12 @@ def _presets(admin, organization) -> None:
         preset = Preset.objects.filter(organization=organization, name=name).first()
         if preset is None or preset.values != values:
             preset_save(
-                actor=admin, organization=organization, name=name, values=values, preset=preset
+                actor=admin,
+                organization=organization,
+                name=name,
+                values=values,
+                preset=preset,
+                shown_version=preset.version_token() if preset else "",
             )
 
 
