@@ -146,8 +146,9 @@ ADULT_AGE = (16, 21)
 class Organization(models.Model):
     """A practice: the tenant. Every provider query is scoped to one."""
 
-    # The name is in every email's subject: one line only.
-    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
+    # The name is in every email's subject: one line only. Not unique: practices are told
+    # apart by their id, and a "name taken" refusal would tell one practice about another.
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     contact_email = models.EmailField(
         blank=True, help_text="Shown to clients who need to contact the practice."
     )

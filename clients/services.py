@@ -29,7 +29,7 @@ from clients.models import (
 from clients.selectors import bulk_clients, selection_fingerprint
 from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
-from clients.validators import one_line, validate_email_characters
+from clients.validators import one_line, other_reason_needed, validate_email_characters
 
 # The same words whoever holds the address (a client of this practice or another, a provider):
 # a different message would tell a provider who is a client elsewhere.
@@ -549,7 +549,7 @@ def move_reason(*, hidden: dict, reason: str, reason_other: str) -> str:
     names = list(dict.fromkeys(name for found in hidden.values() for name in found))
     n = len(hidden)
     whom = "this client" if n == 1 else f"{n} of these clients"
-    other = ", and for Other say why in a few words" if reason == "other" else ""
+    other = other_reason_needed(reason_other) if reason == "other" else ""
     raise MoveReasonRequired(
         f"This move turns off {', '.join(names)} for {whom}, which hides their own records "
         f"from them: choose a reason from the list{other}. Nothing was changed."

@@ -25,6 +25,23 @@ def parse_id(value) -> int | None:
     return None
 
 
+# An "Other" reason for hiding a client's records (portal_settings.reasons, moves too).
+OTHER_REASON_MAX_LENGTH = 200
+
+
+def other_reason_needed(other: str) -> str:
+    """What a refusal asks of an "Other" reason that is missing or bad, saying what is wrong."""
+    other = " ".join((other or "").split())
+    if "\x00" in other:
+        return ", and for Other say why without a character that cannot be saved (a NUL byte)"
+    if len(other) > OTHER_REASON_MAX_LENGTH:
+        return (
+            f", and for Other say why in at most {OTHER_REASON_MAX_LENGTH} characters (this "
+            f"has {len(other)})"
+        )
+    return ", and for Other say why in a few words"
+
+
 def validate_single_line(value: str) -> None:
     if _LINE_BREAKS.search(value or ""):
         raise ValidationError("Use a single line: line breaks are not allowed here.", code="lines")

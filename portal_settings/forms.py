@@ -244,7 +244,16 @@ class PresetForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(section.field_name) for section in SECTIONS):
+        # As the settings form (parse_settings_post): a section that does not exist is refused.
+        for name in self.data:
+            if name.startswith(FIELD_PREFIX) and name[len(FIELD_PREFIX) :] not in BY_KEY:
+                raise forms.ValidationError(
+                    f"{name[len(FIELD_PREFIX) :]!r} is not a Client Portal section. "
+                    "Nothing was saved."
+                )
+        # A section whose level was refused has its own error: no second one about it.
+        refused = any(section.field_name in self.errors for section in SECTIONS)
+        if not refused and not any(data.get(section.field_name) for section in SECTIONS):
             raise forms.ValidationError("Choose a level for at least one section.")
         return data
 

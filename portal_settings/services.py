@@ -15,6 +15,7 @@ from audit.services import actor_label, audit_entry, audit_record
 from clients.models import Client, ClientGroup
 from clients.selectors import bulk_archived_count
 from clients.services import BulkOutOfScope, bulk_refuse_archived
+from clients.validators import other_reason_needed
 from portal_settings.dated_events import dated_values_record_replaced
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
@@ -128,7 +129,7 @@ def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
     words = reason_words(reason=reason, other=reason_other)
     if words is None:
         sections = ", ".join(change.section.tab for change in hiding)
-        other = ", and for Other say why in a few words" if reason == HidingReason.OTHER else ""
+        other = other_reason_needed(reason_other) if reason == HidingReason.OTHER else ""
         raise ReasonRequired(
             REASON_NEEDED.format(sections=sections, other=other), sections=sections
         )
