@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from portal_settings.models import Preset
 from portal_settings.services import StalePresetError, preset_save
+from tests.concurrency import requires_postgres, run_concurrently
 from tests.factories import PracticeAdminFactory, UserFactory
 from tests.helpers import signed_in
 
@@ -138,3 +139,21 @@ def test_the_admin_refuses_a_stale_preset_form(practice_admin, organization, min
     assert "changed by someone else" in html.unescape(response.content.decode())
     minor.refresh_from_db()
     assert minor.values == {"packages": "off", "billing": "off"}
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_preset_version_racing_save_once(organization, minor):
+    url = reverse("portal_settings:preset-edit", args=[minor.pk])
+    admins = [signed_in(PracticeAdminFactory(organization=organization).user) for _ in range(2)]
+    versions = [shown_version(http.get(url)) for http in admins]
+    posts = [
+        {"name": "Minor", "version": versions[0], "section-billing": "off"},
+        {"name": "Minor", "version": versions[1], "section-goals": "off"},
+    ]
+    responses = run_concurrently(
+        *(lambda h=h, d=d: h.post(url, d) for h, d in zip(admins, posts, strict=True))
+    )
+    assert sorted(r.status_code for r in responses) == [302, 409]
+    assert Preset.objects.get(pk=minor.pk).values in ({"billing": "off"}, {"goals": "off"})
+    assert saves() == 2  # the preset's creation and one of the two edits
