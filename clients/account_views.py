@@ -13,8 +13,8 @@ from clients import services
 from clients.access import home_url_for
 from clients.family import ACTING_LINK_SESSION_KEY
 from clients.forms import (
-    PlainPasswordResetForm,
     PlainSetPasswordForm,
+    ResetPasswordForm,
     SignInForm,
     ThrottledPasswordChangeForm,
 )
@@ -80,7 +80,7 @@ def invitation_accept(request, token):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
-    form_class = PlainPasswordResetForm
+    form_class = ResetPasswordForm
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")

@@ -16,7 +16,7 @@ from clients.models import ClientGroup, FamilyLink
 from clients.selectors import AccessStatus
 from clients.services import BulkAction
 from clients.throttling import cool_off_in_words, sign_in_failures_clear
-from clients.validators import validate_single_line
+from clients.validators import validate_email_characters, validate_single_line
 
 SEARCH_MAX_LENGTH = 100
 
@@ -47,13 +47,25 @@ def paused_access_message(client) -> str:
     return "Your practice has paused your Client Portal access."
 
 
+class EmailAddressField(forms.EmailField):
+    """Every form that takes a person's address: at most 254 characters, and refused if its
+    mail would go to another address (an invisible character, a look-alike domain)."""
+
+    default_validators = [*forms.EmailField.default_validators, validate_email_characters]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault(
+            "error_messages", {"max_length": "An email address has at most 254 characters."}
+        )
+        super().__init__(**kwargs)
+
+
 class SignInForm(AuthenticationForm):
     bound_field_class = PlainLabels
 
-    username = forms.EmailField(
+    username = EmailAddressField(
         label="Email",
-        max_length=254,
-        error_messages={"max_length": "An email address has at most 254 characters."},
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
@@ -123,9 +135,7 @@ class ClientForm(forms.Form):
     # Names go into email greetings and may go into subjects: one line only.
     first_name = forms.CharField(max_length=150, validators=[validate_single_line])
     last_name = forms.CharField(max_length=150, validators=[validate_single_line])
-    email = forms.EmailField(
-        max_length=254,
-        error_messages={"max_length": "An email address has at most 254 characters."},
+    email = EmailAddressField(
         help_text="The client signs in to the portal with this address.",
     )
     group = forms.ModelChoiceField(
@@ -311,9 +321,7 @@ class FamilyMemberForm(forms.Form):
     # Names go into email greetings: one line only.
     first_name = forms.CharField(max_length=150, validators=[validate_single_line])
     last_name = forms.CharField(max_length=150, validators=[validate_single_line])
-    email = forms.EmailField(
-        max_length=254,
-        error_messages={"max_length": "An email address has at most 254 characters."},
+    email = EmailAddressField(
         help_text="They sign in with this address. Someone already known to your practice "
         "(a parent of a sibling, or a client) keeps their one account.",
     )
@@ -332,5 +340,9 @@ class PlainSetPasswordForm(SetPasswordForm):
     bound_field_class = PlainLabels
 
 
-class PlainPasswordResetForm(PasswordResetForm):
+class ResetPasswordForm(PasswordResetForm):
     bound_field_class = PlainLabels
+
+    email = EmailAddressField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )

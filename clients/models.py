@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.models import AppendOnlyModel
-from clients.validators import validate_single_line
+from clients.validators import validate_email_characters, validate_single_line
 
 
 class UserManager(BaseUserManager):
@@ -50,7 +50,8 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """Everyone who signs in: providers, practice admins, clients and staff, by email."""
 
-    email = models.EmailField("email address", unique=True)
+    # Stored in its normal form (UserManager.normalize_email), and only if its mail goes to it.
+    email = models.EmailField("email address", unique=True, validators=[validate_email_characters])
     # Names reach email greetings and subjects: one line, so no header can be injected.
     first_name = models.CharField(max_length=150, validators=[validate_single_line])
     last_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
@@ -145,8 +146,9 @@ ADULT_AGE = (16, 21)
 class Organization(models.Model):
     """A practice: the tenant. Every provider query is scoped to one."""
 
-    # The name is in every email's subject: one line only.
-    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
+    # The name is in every email's subject: one line only. Not unique: practices are told
+    # apart by their id, and a "name taken" refusal would tell one practice about another.
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     contact_email = models.EmailField(
         blank=True, help_text="Shown to clients who need to contact the practice."
     )

@@ -29,7 +29,7 @@ from clients.models import (
 from clients.selectors import bulk_clients, selection_fingerprint
 from clients.signals import clients_moved
 from clients.throttling import sign_in_failures_clear
-from clients.validators import one_line
+from clients.validators import one_line, other_reason_needed, validate_email_characters
 
 # The same words whoever holds the address (a client of this practice or another, a provider):
 # a different message would tell a provider who is a client elsewhere.
@@ -40,6 +40,17 @@ EMAIL_REFUSED = (
 
 
 UNCHANGED = object()
+
+
+def _email_normal(email: str) -> str:
+    """The address in the one form it is stored and compared in (lower case, trimmed), refused
+    if its mail would go to another address (clients.validators.validate_email_characters)."""
+    email = User.objects.normalize_email(email)
+    try:
+        validate_email_characters(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
+    return email
 
 
 def _check_email_free(*, email: str, user: User | None = None) -> None:
@@ -98,7 +109,11 @@ def client_invite(*, actor: User | None, client: Client, base_url: str) -> Invit
     Earlier links stop working, so only the newest email can be used. The email goes out after
     the transaction commits: no email for a client that was never saved.
     """
-    if not client.has_portal_access:
+    if client.is_archived:
+        raise ValidationError(
+            f"{client.name} is archived, so no invitation was sent: restore them first."
+        )
+    if not client.portal_login_allowed:
         raise ValidationError("This client's portal login is off; turn it on before inviting.")
     client.invitations.own().usable().update(revoked_at=timezone.now())
     invitation, token = Invitation.issue(client=client, sent_by=actor)
@@ -125,7 +140,7 @@ def client_create(
 ) -> Client:
     """Add a client to the practice and send their portal invitation."""
     _check_group(organization=organization, group=group)
-    email = User.objects.normalize_email(email)
+    email = _email_normal(email)
     user = _family_member_only_here(email=email, organization=organization)
     if user is None:
         _check_email_free(email=email)
@@ -200,7 +215,7 @@ def client_update(
                 status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED],
             ).update(reviewed_at=None)
     _check_group(organization=client.organization, group=group)
-    email = User.objects.normalize_email(email)
+    email = _email_normal(email)
     _check_email_free(email=email, user=client.user)
     user = client.user
     email_changed = user.email != email
@@ -351,8 +366,15 @@ def client_restore(*, actor: User, client: Client) -> Client:
 def client_portal_login_set(
     *, actor: User, client: Client, allowed: bool, note: str = ""
 ) -> Client:
-    """Turn a client's portal login on or off. Off ends their sessions at their next request."""
+    """Turn a client's portal login on or off. Off ends their sessions at their next request.
+
+    Not while they are archived (nobody signs in then), as the roster's bulk actions: turning
+    it on would read as access given back."""
     client = Client.objects.select_for_update().select_related("user").get(pk=client.pk)
+    if client.is_archived:
+        raise ValidationError(
+            f"{client.name} is archived, so their portal login was not changed: restore them first."
+        )
     if client.portal_login_allowed == allowed:
         return client
     client.portal_login_allowed = allowed
@@ -540,7 +562,7 @@ def move_reason(*, hidden: dict, reason: str, reason_other: str) -> str:
     names = list(dict.fromkeys(name for found in hidden.values() for name in found))
     n = len(hidden)
     whom = "this client" if n == 1 else f"{n} of these clients"
-    other = ", and for Other say why in a few words" if reason == "other" else ""
+    other = other_reason_needed(reason_other) if reason == "other" else ""
     raise MoveReasonRequired(
         f"This move turns off {', '.join(names)} for {whom}, which hides their own records "
         f"from them: choose a reason from the list{other}. Nothing was changed."
@@ -878,7 +900,7 @@ def family_member_add(
     if client.is_archived:
         raise ValidationError("This client is archived; restore them before adding family.")
     organization = client.organization
-    email = User.objects.normalize_email(email)
+    email = _email_normal(email)
     user = _family_person(organization=organization, client=client, email=email)
     now = timezone.now()
     # Added knowingly for an adult: the handover at adulthood has nothing left to ask.

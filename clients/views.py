@@ -259,6 +259,13 @@ def group_detail(request, pk):
     return render(request, "clients/group_detail.html", {"group": group, "members": members})
 
 
+LOGIN_DONE = {
+    "on": "{name} can sign in to the Client Portal again.",
+    "off": "{name}'s portal login is off. They were signed out and cannot sign in; their "
+    "records are kept.",
+}
+
+
 @provider_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_portal_login(request, pk):
@@ -273,15 +280,14 @@ def client_portal_login(request, pk):
                 {"exception": "Choose on or off. Nothing was changed."},
                 status=400,
             )
-        services.client_portal_login_set(actor=request.user, client=client, allowed=allowed == "on")
-        if allowed == "on":
-            messages.success(request, f"{client.name} can sign in to the Client Portal again.")
-        else:
-            messages.success(
-                request,
-                f"{client.name}'s portal login is off. They were signed out and cannot sign in; "
-                "their records are kept.",
+        try:
+            services.client_portal_login_set(
+                actor=request.user, client=client, allowed=allowed == "on"
             )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, LOGIN_DONE[allowed].format(name=client.name))
         return redirect(client)
     return render(request, "clients/client_portal_login.html", {"client": client})
 

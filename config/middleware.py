@@ -38,10 +38,12 @@ class RequestLimitsMiddleware:
                 },
                 request=request,
             )
-            # The body was not read: close the connection rather than read it to keep it open.
-            response = HttpResponse(body, status=413)
-            response["Connection"] = "close"
-            return response
+            # The body is left unread. No Connection header: a WSGI application may not set
+            # one (PEP 3333; runserver's wsgiref turns it into a 500, gunicorn drops it). The
+            # server deals with the unread body: gunicorn's sync workers close the connection
+            # after every response, its keep-alive workers discard the rest of the body before
+            # the next request, and runserver reads it to the end.
+            return HttpResponse(body, status=413)
         response = self.get_response(request)
         if signed_in and "Cache-Control" not in response:
             # Pages for a signed-in person show their (health) data: no copy in any cache.

@@ -2,8 +2,10 @@
 (added to the clients app's admin from here, the layer that owns settings), and the audit trail
 as a read-only list."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -21,7 +23,7 @@ from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSa
 from portal_settings.models import Preset
 from portal_settings.resolver import trail_value_label
 from portal_settings.sections import BY_KEY, SECTIONS
-from portal_settings.services import preset_delete, preset_save
+from portal_settings.services import STALE_PRESET_WORDS, preset_delete, preset_save
 from portal_settings.targets import CLIENTS, FAMILY, Target
 
 
@@ -133,11 +135,37 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
         return False
 
 
+class PresetAdminForm(forms.ModelForm):
+    # The version the page showed (Preset.version_token), as on the app's edit page.
+    version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    class Meta:
+        model = Preset
+        fields = ["organization", "name", "values"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version_token()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Preset.objects.filter(pk=self.instance.pk).first()
+            if current is not None and current.version_token() != cleaned.get("version"):
+                raise ValidationError(
+                    f"{STALE_PRESET_WORDS} It now reads: {current.summary()}. Reload this page "
+                    "and make your change again."
+                )
+        return cleaned
+
+
 @admin.register(Preset)
 class PresetAdmin(PracticeScopedMixin, admin.ModelAdmin):
     """Presets of the staff member's practice; saved through the same service as the app, so
     the change is in the History."""
 
+    form = PresetAdminForm
     list_display = ["name", "organization", "summary"]
     list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
@@ -177,5 +205,6 @@ class PresetAdmin(PracticeScopedMixin, admin.ModelAdmin):
             name=obj.name,
             values=obj.values,
             preset=original,
+            shown_version=form.cleaned_data.get("version") or "",
         )
         obj.pk = saved.pk

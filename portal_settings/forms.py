@@ -216,6 +216,9 @@ class PresetForm(forms.Form):
         },
     )
 
+    # The preset's version the page showed (Preset.version_token); checked by preset_save.
+    version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for section in SECTIONS:
@@ -235,7 +238,7 @@ class PresetForm(forms.Form):
 
     @classmethod
     def for_preset(cls, preset, data=None):
-        initial = {"name": preset.name}
+        initial = {"name": preset.name, "version": preset.version_token()}
         initial.update({f"section-{key}": value for key, value in preset.values.items()})
         return cls(data, initial=initial)
 
@@ -244,7 +247,16 @@ class PresetForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(section.field_name) for section in SECTIONS):
+        # As the settings form (parse_settings_post): a section that does not exist is refused.
+        for name in self.data:
+            if name.startswith(FIELD_PREFIX) and name[len(FIELD_PREFIX) :] not in BY_KEY:
+                raise forms.ValidationError(
+                    f"{name[len(FIELD_PREFIX) :]!r} is not a Client Portal section. "
+                    "Nothing was saved."
+                )
+        # A section whose level was refused has its own error: no second one about it.
+        refused = any(section.field_name in self.errors for section in SECTIONS)
+        if not refused and not any(data.get(section.field_name) for section in SECTIONS):
             raise forms.ValidationError("Choose a level for at least one section.")
         return data
 

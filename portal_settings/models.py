@@ -216,6 +216,12 @@ class Preset(models.Model):
         """Changes whenever the levels change: a page that showed other levels is stale."""
         return hashlib.sha256(json.dumps(self.values, sort_keys=True).encode()).hexdigest()[:16]
 
+    def version_token(self) -> str:
+        """Changes whenever the name or the levels change: an edit page that showed another
+        version is stale (services.preset_save)."""
+        shown = json.dumps([self.name, self.values], sort_keys=True)
+        return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
     def leaves_sections_out(self) -> bool:
         """Whether applying it leaves some section as it is (it does not set every one)."""
         return any(section.key not in self.values for section in SECTIONS)

@@ -12,11 +12,12 @@ to a section that holds no records of the client's (billing, appointments, packa
 
 from django.db import models
 
+from clients.validators import OTHER_REASON_MAX_LENGTH
 from portal_settings.levels import Access
 from portal_settings.sections import SECTIONS
 
 RECORD_SECTIONS = frozenset({"documents", "forms", "care_plans", "journal", "goals", "programs"})
-OTHER_MAX_LENGTH = 200
+OTHER_MAX_LENGTH = OTHER_REASON_MAX_LENGTH
 
 
 class HidingReason(models.TextChoices):

@@ -15,6 +15,7 @@ from audit.services import actor_label, audit_entry, audit_record
 from clients.models import Client, ClientGroup
 from clients.selectors import bulk_archived_count
 from clients.services import BulkOutOfScope, bulk_refuse_archived
+from clients.validators import other_reason_needed
 from portal_settings.dated_events import dated_values_record_replaced
 from portal_settings.levels import Access
 from portal_settings.models import PortalSettings, Preset
@@ -134,7 +135,7 @@ def hiding_reason(applied, *, reason: str, reason_other: str) -> str:
     words = reason_words(reason=reason, other=reason_other)
     if words is None:
         sections = section_names(change.section for change in hiding)
-        other = ", and for Other say why in a few words" if reason == HidingReason.OTHER else ""
+        other = other_reason_needed(reason_other) if reason == HidingReason.OTHER else ""
         raise ReasonRequired(
             REASON_NEEDED.format(sections=sections, other=other), sections=sections
         )
@@ -434,12 +435,32 @@ def _preset_note(preset, note: str = "") -> str:
     return f"{text} · {note.strip()}" if note.strip() else text
 
 
+class StalePresetError(Exception):
+    """The preset changed (or was deleted) after its edit page was shown; nothing was saved."""
+
+
+# What an edit page says when the preset changed since it was shown (the pages add the rest).
+STALE_PRESET_WORDS = (
+    "This preset was changed by someone else since you opened this page, so nothing was saved."
+)
+
+
 @transaction.atomic
-def preset_save(*, actor, organization, name: str, values: dict, preset=None):
+def preset_save(
+    *, actor, organization, name: str, values: dict, preset=None, shown_version: str = ""
+):
     """Create a preset (preset=None) or change one. Clients it was applied to keep what they
-    were given: applying copies the levels, it does not link them."""
+    were given: applying copies the levels, it does not link them.
+
+    A change needs the version its page showed (Preset.version_token), checked under a row
+    lock: a preset changed since then is refused (StalePresetError) and nothing is written.
+    """
     if preset is not None and preset.organization_id != organization.pk:
         raise ValidationError("That preset belongs to another practice.")
+    if preset is not None:
+        preset = Preset.objects.select_for_update().filter(pk=preset.pk).first()
+        if preset is None or preset.version_token() != shown_version:
+            raise StalePresetError
     old_summary = preset.summary() if preset is not None else ""
     preset = preset or Preset(organization=organization)
     preset.name = name.strip()

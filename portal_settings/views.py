@@ -39,9 +39,11 @@ from portal_settings.report import active_clients, csv_lines, report_rows
 from portal_settings.schedule import dated_from_json, dated_from_trail, day_words, trail_text
 from portal_settings.sections import SECTIONS
 from portal_settings.services import (
+    STALE_PRESET_WORDS,
     STALE_WORDS,
     ReasonRequired,
     SettingsValueError,
+    StalePresetError,
     StaleSettingsError,
     portal_preview_start,
     portal_settings_update,
@@ -457,7 +459,17 @@ def preset_edit(request, pk=None):
                 name=form.cleaned_data["name"],
                 values=form.values,
                 preset=preset,
+                shown_version=form.cleaned_data["version"],
             )
+        except StalePresetError:
+            # The preset as it is now, to make the change again on (nothing was saved).
+            preset = scoped_get_or_404(Preset, organization=request.organization, pk=pk)
+            stale = (
+                f"{STALE_PRESET_WORDS} It now reads: {preset.summary()}. Make your change "
+                "again and save."
+            )
+            context = {"form": PresetForm.for_preset(preset), "preset": preset, "stale": stale}
+            return render(request, "portal_settings/preset_form.html", context, status=409)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -3,7 +3,14 @@ import zoneinfo
 from django import forms
 
 from clients.forms import PlainLabels
-from clients.models import CURRENCIES, Organization
+from clients.models import (
+    ADULT_AGE,
+    CURRENCIES,
+    CUTOFF_HOURS,
+    UPCOMING_BOOKINGS,
+    WINDOW_DAYS,
+    Organization,
+)
 from portal.appointments.models import AppointmentType, Availability
 from portal.appointments.setup_services import BOOKING_WINDOW_ERROR, DURATION_ERROR, HOURS_ERROR
 
@@ -45,6 +52,16 @@ class AppointmentTypeForm(forms.ModelForm):
         return value
 
 
+# The form's own bounds (a positive number) would speak first, in Django's words: each says
+# the range the practice may choose from instead.
+PRACTICE_RANGES = {
+    "cancellation_cutoff_hours": (*CUTOFF_HOURS, "hours"),
+    "booking_window_days": (*WINDOW_DAYS, "days"),
+    "max_upcoming_bookings": (*UPCOMING_BOOKINGS, "appointments"),
+    "adult_age": (*ADULT_AGE, "years"),
+}
+
+
 class PracticeForm(forms.ModelForm):
     bound_field_class = PlainLabels
 
@@ -68,6 +85,9 @@ class PracticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left out of a post, it stays as it is (older forms and scripts post without it).
         self.fields["adult_age"].required = False
+        for name, (low, high, unit) in PRACTICE_RANGES.items():
+            words = f"Between {low} and {high} {unit}."
+            self.fields[name].error_messages.update(min_value=words, max_value=words)
 
     def clean_adult_age(self):
         value = self.cleaned_data.get("adult_age")

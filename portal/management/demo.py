@@ -99,17 +99,24 @@ def _presets(admin, organization) -> None:
         preset = Preset.objects.filter(organization=organization, name=name).first()
         if preset is None or preset.values != values:
             preset_save(
-                actor=admin, organization=organization, name=name, values=values, preset=preset
+                actor=admin,
+                organization=organization,
+                name=name,
+                values=values,
+                preset=preset,
+                shown_version=preset.version_token() if preset else "",
             )
 
 
 @transaction.atomic
 def seed() -> None:
     """Create the demo practice, or bring it back to its demo state."""
-    org, _ = Organization.objects.get_or_create(
-        name=PRACTICE,
-        defaults={"contact_email": "hello@demo.test", "time_zone": "America/New_York"},
-    )
+    # Practice names are not unique: the first practice of that name is the demo's.
+    org = Organization.objects.filter(name=PRACTICE).order_by("pk").first()
+    if org is None:
+        org = Organization.objects.create(
+            name=PRACTICE, contact_email="hello@demo.test", time_zone="America/New_York"
+        )
     admin = _user("admin@demo.test", "Avery", "Admin")
     Membership.objects.update_or_create(
         user=admin, defaults={"organization": org, "role": Membership.Role.ADMIN}

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -118,6 +119,10 @@ def test_archived_client_stays_off_when_login_is_turned_on(provider_http, provid
 
     client_portal_login_set(actor=provider, client=client_record, allowed=False)
     client_archive(actor=provider, client=client_record)
-    client_portal_login_set(actor=provider, client=client_record, allowed=True)
+    # Refused while archived (restore first), as the roster's bulk "login on" is.
+    with pytest.raises(ValidationError, match="is archived"):
+        client_portal_login_set(actor=provider, client=client_record, allowed=True)
+    client_record.refresh_from_db()
     client_record.user.refresh_from_db()
+    assert not client_record.portal_login_allowed
     assert not client_record.user.is_active

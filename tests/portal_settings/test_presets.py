@@ -209,7 +209,7 @@ def test_editing_a_preset_later_changes_nobody_it_was_applied_to(
     assert "keep the levels they were given" in page
     admin_http.post(
         reverse("portal_settings:preset-edit", args=[minor.pk]),
-        {"name": "Minor", "section-billing": "full"},
+        {"name": "Minor", "section-billing": "full", "version": minor.version_token()},
     )
     minor.refresh_from_db()
     assert minor.values == {"billing": "full"}

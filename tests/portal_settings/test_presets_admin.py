@@ -27,6 +27,7 @@ def test_a_preset_cannot_be_moved_to_another_practice(
             "organization": other_organization.pk,
             "name": "Minor",
             "values": '{"billing": "full"}',
+            "version": preset.version_token(),
             "_save": "Save",
         },
     )

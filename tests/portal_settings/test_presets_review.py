@@ -44,6 +44,7 @@ def test_a_preset_edited_between_review_and_confirm_changes_nobody(
         name="Minor",
         values={"billing": "off", "appointments": "off", "packages": "off"},
         preset=minor,
+        shown_version=minor.version_token(),
     )
     response = provider_http.post(
         URL, {**data, "confirm": "1", "fingerprint": review.context["fingerprint"]}
@@ -72,6 +73,7 @@ def test_a_preset_edited_after_the_settings_page_was_shown_is_not_applied(
         name="Minor",
         values={"billing": "off", "appointments": "off", "packages": "off"},
         preset=minor,
+        shown_version=minor.version_token(),
     )
     response = provider_http.post(
         reverse("portal_settings:client-preset", args=[client_record.pk]),
