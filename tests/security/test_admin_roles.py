@@ -155,7 +155,10 @@ def test_a_staff_provider_cannot_add_change_or_delete_a_preset(
 
 def test_a_staff_practice_admin_changes_a_preset(staff_admin_http, organization, preset):
     change = reverse("admin:portal_settings_preset_change", args=[preset.pk])
-    response = staff_admin_http.post(change, {"name": "Minor", "values": '{"billing": "view"}'})
+    response = staff_admin_http.post(
+        change,
+        {"name": "Minor", "values": '{"billing": "view"}', "version": preset.version_token()},
+    )
     assert response.status_code == 302
     preset.refresh_from_db()
     assert preset.values == {"billing": "view"}
