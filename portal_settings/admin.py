@@ -151,7 +151,9 @@ class PresetAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            current = Preset.objects.filter(pk=self.instance.pk).first()
+            # The admin saves in the transaction this runs in: locking the row here keeps
+            # another save from landing between this check and preset_save's own.
+            current = Preset.objects.select_for_update().filter(pk=self.instance.pk).first()
             if current is not None and current.version_token() != cleaned.get("version"):
                 raise ValidationError(
                     f"{STALE_PRESET_WORDS} It now reads: {current.summary()}. Reload this page "

@@ -157,3 +157,26 @@ def test_two_saves_of_one_preset_version_racing_save_once(organization, minor):
     assert sorted(r.status_code for r in responses) == [302, 409]
     assert Preset.objects.get(pk=minor.pk).values in ({"billing": "off"}, {"goals": "off"})
     assert saves() == 2  # the preset's creation and one of the two edits
+
+
+@requires_postgres
+def test_the_admin_checks_the_version_with_the_preset_locked(minor):
+    """The admin's form checks the version inside the save's transaction with the row locked,
+    so another admin's save cannot land between the check and the service's own (which refused
+    it with a 500: a StalePresetError past the form)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http = signed_in(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:portal_settings_preset_change", args=[minor.pk])
+    version = shown_version(http.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        response = http.post(
+            url, {"name": "Minor", "values": '{"packages": "view"}', "version": version}
+        )
+    assert response.status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    reads = [sql for sql in statements if sql.startswith('SELECT "portal_settings_preset"')]
+    # The admin's own get_object, then the form's check of the version: that one locks.
+    assert not reads[0].rstrip().endswith("FOR UPDATE")
+    assert reads[1].rstrip().endswith("FOR UPDATE")
