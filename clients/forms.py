@@ -126,7 +126,7 @@ class RosterSearchForm(forms.Form):
 class UnlockForm(forms.Form):
     bound_field_class = PlainLabels
 
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(max_length=254, validators=[validate_email_characters])
 
 
 class ClientForm(forms.Form):

@@ -149,8 +149,11 @@ class Organization(models.Model):
     # The name is in every email's subject: one line only. Not unique: practices are told
     # apart by their id, and a "name taken" refusal would tell one practice about another.
     name = models.CharField(max_length=200, validators=[validate_single_line])
+    # Clients are told to reply to it: refused if its mail would reach another inbox.
     contact_email = models.EmailField(
-        blank=True, help_text="Shown to clients who need to contact the practice."
+        blank=True,
+        help_text="Shown to clients who need to contact the practice.",
+        validators=[validate_email_characters],
     )
     time_zone = models.CharField(
         max_length=64,

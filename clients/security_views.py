@@ -61,7 +61,7 @@ def lockouts(request):
 def unlock(request):
     form = UnlockForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter a valid email address. Nothing was unlocked.")
+        messages.error(request, f"{form.errors['email'][0]} Nothing was unlocked.")
         return redirect("clients:lockouts")
     email = User.objects.normalize_email(form.cleaned_data["email"])
     user = User.objects.filter(email=email).select_related("client").first()

@@ -182,3 +182,51 @@ def test_the_django_admin_refuses_a_disguised_address(ben):
     assert response.status_code == 200
     assert "Retype the address" in _page(response)
     assert not User.objects.filter(email__startswith="new.person").exists()
+
+
+PRACTICE_SETTINGS = {
+    "name": "Harbor Wellness",
+    "time_zone": "Europe/Paris",
+    "currency": "EUR",
+    "cancellation_cutoff_hours": 12,
+    "booking_window_days": 60,
+    "max_upcoming_bookings": 3,
+}
+
+
+@pytest.mark.parametrize("address", DISGUISED)
+def test_the_practice_contact_address_refuses_a_disguised_address(
+    address, admin_http, organization
+):
+    """Clients are told to reply to it: a disguised address would send their mail elsewhere."""
+    before = organization.contact_email
+    response = admin_http.post(
+        reverse("provider:practice"), {**PRACTICE_SETTINGS, "contact_email": address}
+    )
+    assert response.status_code == 400
+    assert "Retype the address" in _page(response)
+    organization.refresh_from_db()
+    assert (organization.contact_email, organization.time_zone) == (before, "America/New_York")
+
+
+def test_the_practice_contact_address_takes_a_plain_address(admin_http, organization):
+    response = admin_http.post(
+        reverse("provider:practice"), {**PRACTICE_SETTINGS, "contact_email": "desk@harbor.test"}
+    )
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.contact_email == "desk@harbor.test"
+
+
+def test_unlocking_a_disguised_address_says_so(admin_http, client_record):
+    response = admin_http.post(
+        reverse("clients:unlock"), {"email": client_record.user.email + "\u200b"}, follow=True
+    )
+    page = _page(response)
+    assert INVISIBLE_WORDS in page
+    assert "can sign in again" not in page
+
+
+def test_unlocking_a_mistyped_address_says_so(admin_http):
+    response = admin_http.post(reverse("clients:unlock"), {"email": "not an address"}, follow=True)
+    assert "Enter a valid email address. Nothing was unlocked." in _page(response)
