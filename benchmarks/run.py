@@ -437,7 +437,10 @@ def main():
     ]
 
     print()
+    from django.conf import settings
+
     print(f"Machine: {machine()}.")
+    print(f"App sessions: {settings.SESSION_ENGINE} (BENCH_SESSION_ENGINE).")
     print(
         f"gunicorn {WORKERS} sync workers per server; wrk 2 threads, {CONNECTIONS} connections, "
         f"{DURATION} s per run, {ROUNDS} interleaved rounds. Ratios are medians over the rounds: "

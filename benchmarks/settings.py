@@ -1,5 +1,7 @@
 """Benchmark-only settings: the app as deployed (DEBUG off), with quieter logs."""
 
+import os
+
 from config.settings import *  # noqa: F403
 
 DEBUG = False
@@ -19,3 +21,7 @@ LOGGING = {
 
 # The app's URLs and the floor views (benchmarks/urls.py).
 ROOT_URLCONF = "benchmarks.urls"
+
+# Another of Django's session engines, to measure what it changes (benchmarks/README.md):
+# `make bench BENCH_SESSION_ENGINE=django.contrib.sessions.backends.cached_db`.
+SESSION_ENGINE = os.environ.get("BENCH_SESSION_ENGINE") or SESSION_ENGINE  # noqa: F405

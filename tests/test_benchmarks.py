@@ -43,3 +43,17 @@ def test_the_dated_clients_values_hold_when_the_bench_runs(organization):
     assert effective["packages"].access is Access.OFF and effective["packages"].dated  # group's
     assert effective["goals"].access is Access.FULL and effective["goals"].upcoming is not None
     assert effective["journal"].access is Access.FULL  # ended: the plain value again
+
+
+def test_the_bench_can_measure_another_session_engine(monkeypatch):
+    """BENCH_SESSION_ENGINE swaps the app's session engine for a bench run only."""
+    import importlib
+
+    import benchmarks.settings as bench_settings
+
+    engine = "django.contrib.sessions.backends.cached_db"
+    monkeypatch.setenv("BENCH_SESSION_ENGINE", engine)
+    swapped = importlib.reload(bench_settings).SESSION_ENGINE
+    monkeypatch.delenv("BENCH_SESSION_ENGINE")
+    default = importlib.reload(bench_settings).SESSION_ENGINE
+    assert (swapped, default) == (engine, "django.contrib.sessions.backends.db")
