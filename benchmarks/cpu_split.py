@@ -70,6 +70,8 @@ def main():
     django.setup()
     from benchmarks import dataset, run
 
+    run.manage("migrate", "--noinput", "-v0")  # a fresh machine: empty database,
+    run.manage("collectstatic", "--noinput", "-v0")  # no static manifest yet
     data = dataset.build()
     only = [a.lower() for a in sys.argv[1:]]
     servers = {name: run.start_server(module, port) for name, (module, port) in run.SERVERS.items()}

@@ -155,6 +155,8 @@ def main():
     from benchmarks import run
 
     run.setup_django()  # PostgreSQL only, as make bench
+    run.manage("migrate", "--noinput", "-v0")  # a fresh machine: empty database,
+    run.manage("collectstatic", "--noinput", "-v0")  # no static manifest yet
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
 

@@ -57,3 +57,28 @@ def test_the_bench_can_measure_another_session_engine(monkeypatch):
     monkeypatch.delenv("BENCH_SESSION_ENGINE")
     default = importlib.reload(bench_settings).SESSION_ENGINE
     assert (swapped, default) == (engine, "django.contrib.sessions.backends.db")
+
+
+class _Built(Exception):
+    """Stands for the data set's build: the tools under test stop there."""
+
+
+@pytest.mark.parametrize("tool", ["benchmarks.profile_pages", "benchmarks.cpu_split"])
+def test_the_profiling_tools_prepare_a_fresh_database_before_building(monkeypatch, tool):
+    """`make profile` on a new machine: the bench database is empty and has no static manifest."""
+    import importlib
+
+    from benchmarks import dataset
+
+    steps = []
+    monkeypatch.setattr(run, "setup_django", lambda: None)
+    monkeypatch.setattr(run, "manage", lambda *args: steps.append(args[0]))
+
+    def build():
+        steps.append("build")
+        raise _Built
+
+    monkeypatch.setattr(dataset, "build", build)
+    with pytest.raises(_Built):
+        importlib.import_module(tool).main()
+    assert steps == ["migrate", "collectstatic", "build"]
