@@ -54,6 +54,8 @@ class AuditEntry(AppendOnlyModel):
         CLIENT_ARCHIVED = "client_archived", "Client archived"
         CLIENT_RESTORED = "client_restored", "Client restored"
         GROUP_CHANGED = "group_changed", "Client's group changed"
+        GROUP_RENAMED = "group_renamed", "Group renamed"
+        GROUP_DESCRIBED = "group_described", "Group description changed"
         PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
         SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"

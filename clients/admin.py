@@ -410,8 +410,26 @@ class MemberInline(admin.TabularInline):
         return False
 
 
+class ClientGroupAdminForm(forms.ModelForm):
+    class Meta:
+        model = ClientGroup
+        fields = ["name", "description", "organization"]
+
+    def validate_unique(self):
+        super().validate_unique()
+        # On a group's page its practice is read-only, so Django's check leaves out the
+        # constraint that names it: a name the practice already uses is refused here, in the
+        # form, rather than by the save.
+        if self.instance.pk:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as error:
+                self.add_error(None, error)
+
+
 @admin.register(ClientGroup)
 class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
+    form = ClientGroupAdminForm
     list_display = ["name", "organization", "description"]
     list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
@@ -420,6 +438,29 @@ class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # As in the app (Groups > New group): a practice admin's.
         return acts_as_practice_admin(request) and super().has_add_permission(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A group stays with its practice; a provider changes its portal settings here (as
+            # in the app), its name and description only a practice admin.
+            fields.append("organization")
+            if not acts_as_practice_admin(request):
+                fields += ["name", "description"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, which records a rename in the group's History.
+        if {"name", "description"} & set(form.changed_data):
+            services.group_update(
+                actor=request.user,
+                group=obj,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
 
 
 class ClientAdminForm(forms.ModelForm):

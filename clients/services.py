@@ -470,6 +470,38 @@ def group_create(*, actor: User, organization: Organization, name: str, descript
     return group
 
 
+# The trail's old and new values hold this much of a group's description (which may be longer).
+TRAIL_VALUE_LENGTH = AuditEntry._meta.get_field("new_value").max_length
+
+
+@transaction.atomic
+def group_update(*, actor: User, group: ClientGroup, name: str, description: str) -> ClientGroup:
+    """Rename or describe a group (a practice admin's, in the Django admin): each change that
+    was made is in the group's History."""
+    group = ClientGroup.objects.select_for_update().get(pk=group.pk)
+    old_name, old_description = group.name, group.description
+    group.name, group.description = name.strip(), description
+    group.full_clean()
+    changed = [
+        (AuditEntry.Action.GROUP_RENAMED, old_name, group.name),
+        (AuditEntry.Action.GROUP_DESCRIBED, old_description, group.description),
+    ]
+    changed = [(action, old, new) for action, old, new in changed if old != new]
+    if not changed:
+        return group
+    group.save(update_fields=["name", "description"])
+    for action, old, new in changed:
+        audit_record(
+            actor=actor,
+            organization=group.organization,
+            action=action,
+            group=group,
+            old_value=old[:TRAIL_VALUE_LENGTH],
+            new_value=new[:TRAIL_VALUE_LENGTH],
+        )
+    return group
+
+
 @transaction.atomic
 def sign_in_unlock(*, actor: User, user: User, ip_address: str | None = None) -> int:
     """Clear the failed sign-ins recorded against an account (and, if given, an address), and
