@@ -470,10 +470,6 @@ def group_create(*, actor: User, organization: Organization, name: str, descript
     return group
 
 
-# The trail's old and new values hold this much of a group's description (which may be longer).
-TRAIL_VALUE_LENGTH = AuditEntry._meta.get_field("new_value").max_length
-
-
 @transaction.atomic
 def group_update(*, actor: User, group: ClientGroup, name: str, description: str) -> ClientGroup:
     """Rename or describe a group (a practice admin's, in the Django admin): each change that
@@ -496,8 +492,8 @@ def group_update(*, actor: User, group: ClientGroup, name: str, description: str
             organization=group.organization,
             action=action,
             group=group,
-            old_value=old[:TRAIL_VALUE_LENGTH],
-            new_value=new[:TRAIL_VALUE_LENGTH],
+            old_value=old,
+            new_value=new,
         )
     return group
 
