@@ -11,6 +11,7 @@ import zoneinfo
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -27,6 +28,7 @@ from django.utils.formats import date_format
 
 from clients import selectors, services
 from clients.access import membership_of
+from clients.forms import EmailAddressField
 from clients.models import (
     AccessRefusal,
     Client,
@@ -177,6 +179,20 @@ class SuperuserOnlyMixin:
         return request.user.is_superuser
 
 
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, taking the email as the app's sign-in does: Django's own field
+    takes any text, so an overlong address reached the sign-in records' column (a 500 on
+    PostgreSQL) and one with an invisible character was tried as another account. Both are
+    refused in the app's words before anything is tried or recorded; django-axes pauses this
+    sign-in as it does the app's."""
+
+    username = EmailAddressField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+admin.site.login_form = AdminSignInForm
 admin.site.unregister(Group)
 
 
