@@ -17,7 +17,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -356,24 +356,30 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
         return acts_as_practice_admin(request) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        # The age of adulthood and the emails to clients change through their services, which
-        # record the change in the audit trail; the rest is saved as the admin saves it.
-        audited = [f for f in AUDITED_PRACTICE_FIELDS if change and f in form.changed_data]
-        chosen = {field: getattr(obj, field) for field in audited}
-        for field in audited:
-            setattr(obj, field, form.initial[field])
-        super().save_model(request, obj, form, change)
-        if "adult_age" in chosen:
-            services.practice_adult_age_set(
-                actor=request.user, organization=obj, adult_age=chosen["adult_age"]
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Every field of a practice's page changes through a service, which records the change
+        # in the audit trail (the practice's History).
+        changed = set(form.changed_data)
+        unhandled = changed - set(services.PRACTICE_SETTINGS) - set(AUDITED_PRACTICE_FIELDS)
+        if unhandled:
+            raise ImproperlyConfigured(f"No audited service saves {', '.join(unhandled)}.")
+        settings = {f: form.cleaned_data[f] for f in services.PRACTICE_SETTINGS if f in changed}
+        if settings:
+            services.practice_settings_update(
+                actor=request.user, organization=obj, changes=settings
             )
-        if "email_clients_on_portal_changes" in chosen:
+        if "adult_age" in changed:
+            services.practice_adult_age_set(
+                actor=request.user, organization=obj, adult_age=form.cleaned_data["adult_age"]
+            )
+        if "email_clients_on_portal_changes" in changed:
             services.organization_client_emails_set(
                 actor=request.user,
                 organization=obj,
-                enabled=chosen["email_clients_on_portal_changes"],
+                enabled=form.cleaned_data["email_clients_on_portal_changes"],
             )
-            obj.email_clients_on_portal_changes = chosen["email_clients_on_portal_changes"]
 
 
 @admin.register(Membership)
@@ -397,7 +403,9 @@ class MembershipAdmin(PracticeScopedMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if obj is not None or not request.user.is_superuser:
+            # A membership keeps its person and practice (a superuser adds another); only the
+            # role changes, through its audited service.
             fields += ["user", "organization"]
             # Roles are rights: a staff member who is a practice admin may change a colleague's
             # role, nobody their own (a provider could otherwise make themselves admin).
@@ -410,6 +418,17 @@ class MembershipAdmin(PracticeScopedMixin, admin.ModelAdmin):
             ):
                 fields.append("role")
         return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            membership = services.provider_add(
+                actor=request.user, user=obj.user, organization=obj.organization, role=obj.role
+            )
+            obj.pk = membership.pk
+        elif "role" in form.changed_data:
+            services.membership_role_set(
+                actor=request.user, membership=obj, role=form.cleaned_data["role"]
+            )
 
 
 class MemberInline(admin.TabularInline):
