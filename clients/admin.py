@@ -365,11 +365,9 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
         unhandled = changed - set(services.PRACTICE_SETTINGS) - set(AUDITED_PRACTICE_FIELDS)
         if unhandled:
             raise ImproperlyConfigured(f"No audited service saves {', '.join(unhandled)}.")
-        settings = {f: form.cleaned_data[f] for f in services.PRACTICE_SETTINGS if f in changed}
-        if settings:
-            services.practice_settings_update(
-                actor=request.user, organization=obj, changes=settings
-            )
+        own = {f: form.cleaned_data[f] for f in services.PRACTICE_SETTINGS if f in changed}
+        if own:
+            services.practice_settings_update(actor=request.user, organization=obj, changes=own)
         if "adult_age" in changed:
             services.practice_adult_age_set(
                 actor=request.user, organization=obj, adult_age=form.cleaned_data["adult_age"]
