@@ -54,6 +54,19 @@ class AuditEntry(AppendOnlyModel):
         CLIENT_ARCHIVED = "client_archived", "Client archived"
         CLIENT_RESTORED = "client_restored", "Client restored"
         GROUP_CHANGED = "group_changed", "Client's group changed"
+        GROUP_RENAMED = "group_renamed", "Group renamed"
+        GROUP_DESCRIBED = "group_described", "Group description changed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        PRACTICE_RENAMED = "practice_renamed", "Practice renamed"
+        CONTACT_EMAIL_CHANGED = "contact_email_changed", "Practice contact email changed"
+        TIME_ZONE_CHANGED = "time_zone_changed", "Practice time zone changed"
+        CURRENCY_CHANGED = "currency_changed", "Practice currency changed"
+        CANCELLATION_CUTOFF_CHANGED = "cancellation_cutoff_changed", "Cancellation cut-off changed"
+        BOOKING_WINDOW_CHANGED = "booking_window_changed", "Booking window changed"
+        UPCOMING_BOOKINGS_CHANGED = (
+            "upcoming_bookings_changed",
+            "Most upcoming bookings per client changed",
+        )
         PORTAL_LOGIN_CHANGED = "portal_login_changed", "Portal login changed"
         SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
         PORTAL_PREVIEWED = "portal_previewed", "Portal previewed by a provider"

@@ -2,12 +2,28 @@
 
 from audit.models import AuditEntry, Level
 
+ELLIPSIS = "\u2026"
+
+
+def fit(field: str, value: str) -> str:
+    """`value` cut to the length of the trail's column `field`, an ellipsis saying it was: the
+    trail copies what people typed (names, addresses), which may be longer than its columns."""
+    length = AuditEntry._meta.get_field(field).max_length
+    return value if len(value) <= length else value[: length - 1] + ELLIPSIS
+
 
 def actor_label(actor) -> str:
+    """The actor as the trail names them: "<name> <<email>>", the name cut (never the address)
+    when the whole does not fit its column."""
     if actor is None:
         return "System"
-    name = actor.get_full_name()
-    return f"{name} <{actor.email}>" if name else actor.email
+    name, email = actor.get_full_name(), actor.email
+    if not name:
+        return fit("actor_label", email)
+    room = AuditEntry._meta.get_field("actor_label").max_length - len(f" <{email}>")
+    if len(name) > room > 0:
+        name = name[: room - 1] + ELLIPSIS
+    return fit("actor_label", f"{name} <{email}>")
 
 
 def audit_entry(
@@ -48,10 +64,10 @@ def audit_entry(
         family_link=family_link,
         audience=audience,
         section=section,
-        old_value=old_value,
-        new_value=new_value,
-        note=note,
-        reason=reason,
+        old_value=fit("old_value", old_value),
+        new_value=fit("new_value", new_value),
+        note=fit("note", note),
+        reason=fit("reason", reason),
     )
 
 

@@ -11,12 +11,13 @@ import zoneinfo
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -27,6 +28,7 @@ from django.utils.formats import date_format
 
 from clients import selectors, services
 from clients.access import membership_of
+from clients.forms import EmailAddressField
 from clients.models import (
     AccessRefusal,
     Client,
@@ -177,6 +179,20 @@ class SuperuserOnlyMixin:
         return request.user.is_superuser
 
 
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, taking the email as the app's sign-in does: Django's own field
+    takes any text, so an overlong address reached the sign-in records' column (a 500 on
+    PostgreSQL) and one with an invisible character was tried as another account. Both are
+    refused in the app's words before anything is tried or recorded; django-axes pauses this
+    sign-in as it does the app's."""
+
+    username = EmailAddressField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+admin.site.login_form = AdminSignInForm
 admin.site.unregister(Group)
 
 
@@ -340,24 +356,28 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):
         return acts_as_practice_admin(request) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        # The age of adulthood and the emails to clients change through their services, which
-        # record the change in the audit trail; the rest is saved as the admin saves it.
-        audited = [f for f in AUDITED_PRACTICE_FIELDS if change and f in form.changed_data]
-        chosen = {field: getattr(obj, field) for field in audited}
-        for field in audited:
-            setattr(obj, field, form.initial[field])
-        super().save_model(request, obj, form, change)
-        if "adult_age" in chosen:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Every field of a practice's page changes through a service, which records the change
+        # in the audit trail (the practice's History).
+        changed = set(form.changed_data)
+        unhandled = changed - set(services.PRACTICE_SETTINGS) - set(AUDITED_PRACTICE_FIELDS)
+        if unhandled:
+            raise ImproperlyConfigured(f"No audited service saves {', '.join(unhandled)}.")
+        own = {f: form.cleaned_data[f] for f in services.PRACTICE_SETTINGS if f in changed}
+        if own:
+            services.practice_settings_update(actor=request.user, organization=obj, changes=own)
+        if "adult_age" in changed:
             services.practice_adult_age_set(
-                actor=request.user, organization=obj, adult_age=chosen["adult_age"]
+                actor=request.user, organization=obj, adult_age=form.cleaned_data["adult_age"]
             )
-        if "email_clients_on_portal_changes" in chosen:
+        if "email_clients_on_portal_changes" in changed:
             services.organization_client_emails_set(
                 actor=request.user,
                 organization=obj,
-                enabled=chosen["email_clients_on_portal_changes"],
+                enabled=form.cleaned_data["email_clients_on_portal_changes"],
             )
-            obj.email_clients_on_portal_changes = chosen["email_clients_on_portal_changes"]
 
 
 @admin.register(Membership)
@@ -381,7 +401,9 @@ class MembershipAdmin(PracticeScopedMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if obj is not None or not request.user.is_superuser:
+            # A membership keeps its person and practice (a superuser adds another); only the
+            # role changes, through its audited service.
             fields += ["user", "organization"]
             # Roles are rights: a staff member who is a practice admin may change a colleague's
             # role, nobody their own (a provider could otherwise make themselves admin).
@@ -394,6 +416,17 @@ class MembershipAdmin(PracticeScopedMixin, admin.ModelAdmin):
             ):
                 fields.append("role")
         return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            membership = services.provider_add(
+                actor=request.user, user=obj.user, organization=obj.organization, role=obj.role
+            )
+            obj.pk = membership.pk
+        elif "role" in form.changed_data:
+            services.membership_role_set(
+                actor=request.user, membership=obj, role=form.cleaned_data["role"]
+            )
 
 
 class MemberInline(admin.TabularInline):
@@ -410,8 +443,26 @@ class MemberInline(admin.TabularInline):
         return False
 
 
+class ClientGroupAdminForm(forms.ModelForm):
+    class Meta:
+        model = ClientGroup
+        fields = ["name", "description", "organization"]
+
+    def validate_unique(self):
+        super().validate_unique()
+        # On a group's page its practice is read-only, so Django's check leaves out the
+        # constraint that names it: a name the practice already uses is refused here, in the
+        # form, rather than by the save.
+        if self.instance.pk:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as error:
+                self.add_error(None, error)
+
+
 @admin.register(ClientGroup)
 class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
+    form = ClientGroupAdminForm
     list_display = ["name", "organization", "description"]
     list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
@@ -420,6 +471,29 @@ class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # As in the app (Groups > New group): a practice admin's.
         return acts_as_practice_admin(request) and super().has_add_permission(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A group stays with its practice; a provider changes its portal settings here (as
+            # in the app), its name and description only a practice admin.
+            fields.append("organization")
+            if not acts_as_practice_admin(request):
+                fields += ["name", "description"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, which records a rename in the group's History.
+        if {"name", "description"} & set(form.changed_data):
+            services.group_update(
+                actor=request.user,
+                group=obj,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
 
 
 class ClientAdminForm(forms.ModelForm):

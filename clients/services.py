@@ -1,6 +1,7 @@
 """Writes for practices and clients. Each function is one user action in one transaction."""
 
 import zoneinfo
+from copy import copy
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -413,6 +414,97 @@ def organization_client_emails_set(*, actor: User, organization: Organization, e
     return organization
 
 
+# The practice's own settings, each change its own kind of entry in the practice's History,
+# with how its values read there (the age of adulthood and the emails to clients have their
+# own services).
+PRACTICE_SETTINGS = {
+    "name": (AuditEntry.Action.PRACTICE_RENAMED, "{}"),
+    "contact_email": (AuditEntry.Action.CONTACT_EMAIL_CHANGED, "{}"),
+    "time_zone": (AuditEntry.Action.TIME_ZONE_CHANGED, "{}"),
+    "currency": (AuditEntry.Action.CURRENCY_CHANGED, "{}"),
+    "cancellation_cutoff_hours": (AuditEntry.Action.CANCELLATION_CUTOFF_CHANGED, "{} hours"),
+    "booking_window_days": (AuditEntry.Action.BOOKING_WINDOW_CHANGED, "{} days"),
+    "max_upcoming_bookings": (AuditEntry.Action.UPCOMING_BOOKINGS_CHANGED, "{}"),
+}
+
+
+@transaction.atomic
+def practice_settings_update(*, actor: User, organization: Organization, changes: dict):
+    """Change the practice's own settings (PRACTICE_SETTINGS: name, contact email, time zone,
+    currency, booking rules), from the app's practice page or the Django admin. Checked whole
+    first, so a refused change writes nothing; then each setting that changed is saved and
+    recorded, under the row's lock. `organization` is given the values too."""
+    unknown = set(changes) - set(PRACTICE_SETTINGS)
+    if unknown:
+        raise ValueError(f"Not a practice setting: {', '.join(sorted(unknown))}.")
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    candidate = copy(locked)
+    for field, value in changes.items():
+        setattr(candidate, field, value)
+    candidate.full_clean()
+    changed = [f for f in PRACTICE_SETTINGS if getattr(candidate, f) != getattr(locked, f)]
+    if changed:
+        candidate.save(update_fields=changed)
+    for field in changed:
+        action, words = PRACTICE_SETTINGS[field]
+        audit_record(
+            actor=actor,
+            organization=candidate,
+            action=action,
+            old_value=words.format(getattr(locked, field)),
+            new_value=words.format(getattr(candidate, field)),
+        )
+    for field in changes:
+        setattr(organization, field, getattr(candidate, field))
+    return organization
+
+
+def _member_words(membership: Membership) -> str:
+    """A provider and their role, as the practice's History names them."""
+    return f"{actor_label(membership.user)}: {membership.get_role_display()}"
+
+
+@transaction.atomic
+def provider_add(*, actor: User, user: User, organization: Organization, role: str) -> Membership:
+    """Make someone a provider or practice admin of a practice (a superuser's, in the admin)."""
+    membership = Membership(user=user, organization=organization, role=role)
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action=AuditEntry.Action.ROLE_CHANGED,
+        new_value=_member_words(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_role_set(*, actor: User, membership: Membership, role: str) -> Membership:
+    """Make a provider a practice admin, or a practice admin a provider again: recorded in the
+    practice's History."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "organization")
+        .get(pk=membership.pk)
+    )
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose Provider or Practice admin."})
+    if membership.role == role:
+        return membership
+    old_words = _member_words(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        organization=membership.organization,
+        action=AuditEntry.Action.ROLE_CHANGED,
+        old_value=old_words,
+        new_value=_member_words(membership),
+    )
+    return membership
+
+
 ADULT_AGE_REFUSED = "The age of adulthood is between {low} and {high} years."
 
 
@@ -467,6 +559,34 @@ def group_create(*, actor: User, organization: Organization, name: str, descript
     group = ClientGroup(organization=organization, name=name.strip(), description=description)
     group.full_clean()
     group.save()
+    return group
+
+
+@transaction.atomic
+def group_update(*, actor: User, group: ClientGroup, name: str, description: str) -> ClientGroup:
+    """Rename or describe a group (a practice admin's, in the Django admin): each change that
+    was made is in the group's History."""
+    group = ClientGroup.objects.select_for_update().get(pk=group.pk)
+    old_name, old_description = group.name, group.description
+    group.name, group.description = name.strip(), description
+    group.full_clean()
+    changed = [
+        (AuditEntry.Action.GROUP_RENAMED, old_name, group.name),
+        (AuditEntry.Action.GROUP_DESCRIBED, old_description, group.description),
+    ]
+    changed = [(action, old, new) for action, old, new in changed if old != new]
+    if not changed:
+        return group
+    group.save(update_fields=["name", "description"])
+    for action, old, new in changed:
+        audit_record(
+            actor=actor,
+            organization=group.organization,
+            action=action,
+            group=group,
+            old_value=old,
+            new_value=new,
+        )
     return group
 
 

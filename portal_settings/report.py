@@ -12,6 +12,7 @@ people.
 
 import csv
 import json
+import unicodedata
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterator
@@ -97,9 +98,23 @@ class _Echo:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet may run `text`: it starts with a tab or a carriage return, or its
+    first character after any blanks (spaces of every kind, line breaks, invisible characters
+    such as a zero-width space, which some spreadsheets trim) is = + - or @, in any of their
+    forms (the fullwidth equals sign, U+FF1D, is read as = in some locales)."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    for char in text:
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        return unicodedata.normalize("NFKC", char).startswith(FORMULA_STARTS)
+    return False
+
+
 def csv_safe(value) -> str:
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _runs_as_formula(text) else text
 
 
 def _row(writer, cells) -> str:

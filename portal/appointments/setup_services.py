@@ -11,7 +11,7 @@ from datetime import time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clients.services import practice_adult_age_set
+from clients.services import practice_adult_age_set, practice_settings_update
 from portal.appointments.models import AppointmentType, Availability
 
 BOOKING_WINDOW_ERROR = "Between 1 and 365 days."
@@ -137,9 +137,8 @@ def practice_update(
     if adult_age is not None:
         candidate.adult_age = adult_age
     candidate.full_clean()
-    for field, value in fields.items():
-        setattr(organization, field, value)
-    organization.save(update_fields=list(fields))
+    # Each setting that changed is recorded in the practice's History.
+    practice_settings_update(actor=actor, organization=organization, changes=fields)
     if adult_age is not None:
         practice_adult_age_set(actor=actor, organization=organization, adult_age=adult_age)
     return organization

@@ -29,7 +29,30 @@ def test_a_cell_that_a_spreadsheet_would_run_is_prefixed(start):
     assert csv_safe(f"{start}1+1") == f"'{start}1+1"
 
 
-@pytest.mark.parametrize("text", ["Lopez, Ana", "ana@example.test", "Group: Teens", "", "1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        " =1+1",  # a space: spreadsheets that trim the cell run what follows
+        "   +1+1",
+        " \t@SUM(1+1)",
+        "\n=1+1",
+        "\u00a0=1+1",  # no-break space
+        "\u3000-1+1",  # ideographic space
+        "\u200b=1+1",  # zero-width space
+        "\ufeff=1+1",  # byte order mark
+        "\uff1d1+1",  # fullwidth equals sign, which Excel reads as "=" in some locales
+        "\uff0b1+1",
+        "\uff0d1+1",
+        "\uff201+1",
+    ],
+)
+def test_a_formula_behind_whitespace_or_in_fullwidth_is_prefixed(text):
+    assert csv_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "text", ["Lopez, Ana", "ana@example.test", "Group: Teens", "", "1", " Ana", "Teens - 2026"]
+)
 def test_ordinary_cells_are_left_alone(text):
     assert csv_safe(text) == text
 
@@ -45,6 +68,17 @@ def test_a_client_named_as_a_formula_is_text_in_the_csv(admin_http, organization
     assert row[0] == "'" + HYPERLINK + ", -2+3"
     assert row[2] == "'@SUM(1+1)"
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in header + row)
+
+
+def test_a_client_named_as_a_formula_behind_a_space_is_text_in_the_csv(admin_http, organization):
+    ClientFactory(
+        organization=organization,
+        group=ClientGroupFactory(organization=organization, name="\t=1+1"),
+        user=UserFactory(last_name=" " + HYPERLINK, first_name="Ana"),
+    )
+    _header, row = rows_of(admin_http.get(CSV))
+    assert row[0] == "' " + HYPERLINK + ", Ana"
+    assert row[2] == "'\t=1+1"
 
 
 def test_a_client_without_a_group_next_to_one_in_a_group(admin_http, organization):

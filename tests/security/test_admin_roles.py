@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from clients.models import AccessRefusal, ClientGroup, Membership
 from portal_settings.models import PortalSettings, Preset
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import ClientGroupFactory, MembershipFactory, UserFactory
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +216,59 @@ def test_a_staff_provider_cannot_change_a_colleagues_account(
     assert staff_admin_http.post(url, data).status_code == 302
     provider.refresh_from_db()
     assert provider.email == "mine@example.test"
+
+
+def _group_change(http, group, **fields):
+    url = reverse("admin:clients_clientgroup_change", args=[group.pk])
+    page = http.get(url)
+    assert page.status_code == 200
+    return http.post(url, {**_posted(page), **fields})
+
+
+def test_a_staff_provider_sees_a_groups_name_and_description_read_only(staff_provider_http, group):
+    page = staff_provider_http.get(reverse("admin:clients_clientgroup_change", args=[group.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Teens" in html
+    assert 'name="name"' not in html
+    assert 'name="description"' not in html
+    assert 'name="_save"' in html  # the group's portal settings are a provider's, as in the app
+
+
+def test_a_staff_provider_cannot_rename_or_redescribe_a_group(staff_provider_http, group):
+    _group_change(staff_provider_http, group, name="Renamed", description="Planted")
+    group.refresh_from_db()
+    assert (group.name, group.description) == ("Teens", "")
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["staff practice admin", "superuser"])
+def test_a_practice_admins_rename_in_the_admin_is_in_the_groups_history(
+    staff_admin_http, admin_http, group, who
+):
+    http = (
+        signed_in(UserFactory(is_staff=True, is_superuser=True))
+        if who == "superuser"
+        else staff_admin_http
+    )
+    response = _group_change(http, group, name="Adolescents", description="13 to 17")
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.name, group.description) == ("Adolescents", "13 to 17")
+    trail = AuditEntry.objects.filter(group=group, level="group")
+    assert {(e.action, e.old_value, e.new_value) for e in trail} == {
+        (AuditEntry.Action.GROUP_RENAMED, "Teens", "Adolescents"),
+        (AuditEntry.Action.GROUP_DESCRIBED, "", "13 to 17"),
+    }
+    history = admin_http.get(reverse("portal_settings:group", args=[group.pk])).content.decode()
+    assert "<strong>Group renamed</strong>: Teens → Adolescents" in history
+
+
+def test_a_group_renamed_onto_another_groups_name_is_refused(staff_admin_http, group):
+    ClientGroupFactory(organization=group.organization, name="Adults")
+    response = _group_change(staff_admin_http, group, name="adults")
+    assert response.status_code == 200
+    assert "This practice already has a group with that name." in response.content.decode()
+    group.refresh_from_db()
+    assert group.name == "Teens"
+    assert not AuditEntry.objects.exists()
