@@ -24,15 +24,16 @@ def home(request):
     others = {key for key in allowed.enabled_keys if key not in with_card}
     # Notices of changes: a client's of their own settings; a family member's of their own
     # chain (their settings are not the client's), each against their own marker.
+    # Only a GET of their own marks them seen: not a provider's preview, and not a HEAD,
+    # which must write nothing (a link checker or a prefetch would use the notices up).
+    mark_seen = request.method == "GET" and not request.portal_preview
     link = getattr(request, "family_link", None)
     if link is None:
         notices = portal_notices_for_home(
-            client=request.client, effective=allowed, preview=request.portal_preview
+            client=request.client, effective=allowed, mark_seen=mark_seen
         )
     else:
-        notices = family_notices_for_home(
-            link=link, effective=allowed, preview=request.portal_preview
-        )
+        notices = family_notices_for_home(link=link, effective=allowed, mark_seen=mark_seen)
     context = {
         "cards": cards,
         "others": others,
