@@ -258,12 +258,13 @@ PREVIEW_SESSION_KEY = "portal_preview_client"
 
 def _previewed_client(user, client_id):
     """The client a provider is previewing, scoped to the provider's practice; None if the
-    user is no provider of that client's practice (the key is then ignored)."""
+    user is no provider of that client's practice, or the client was archived since (the key
+    is then ignored)."""
     membership = membership_of(user)
     if membership is None:
         return None
     return (
         clients_with_settings()
-        .filter(pk=client_id, organization_id=membership.organization_id)
+        .filter(pk=client_id, organization_id=membership.organization_id, archived_at__isnull=True)
         .first()
     )

@@ -107,3 +107,29 @@ def test_an_archived_clients_menu_offers_neither_preview_nor_the_login_switch(
     assert reverse("portal_settings:preview", args=[client_record.pk]) not in page
     assert reverse("clients:portal-login", args=[client_record.pk]) not in page
     assert reverse("clients:restore", args=[client_record.pk]) in page
+
+
+def test_an_archived_client_cannot_be_previewed_by_a_crafted_post(
+    provider_http, provider, client_record
+):
+    """Red-team finding: the menu hides Preview for an archived client, but a POST worked."""
+    from clients.services import client_archive
+
+    client_archive(actor=provider, client=client_record)
+    response = start(provider_http, client_record)
+    assert response.url == reverse("clients:detail", args=[client_record.pk])
+    page = provider_http.get(response.url).content.decode()
+    assert f"{client_record.name} is archived, so their portal cannot be previewed" in page
+    assert "portal_preview_client" not in provider_http.session
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.PORTAL_PREVIEWED).exists()
+    assert provider_http.get(reverse("portal:home")).status_code == 302  # no preview opened
+
+
+def test_a_preview_open_when_the_client_is_archived_ends(provider_http, provider, client_record):
+    from clients.services import client_archive
+
+    start(provider_http, client_record)
+    assert provider_http.get(reverse("portal:home")).status_code == 200
+    client_archive(actor=provider, client=client_record)
+    response = provider_http.get(reverse("portal:home"))
+    assert response.status_code == 302 and "Preview:" not in response.content.decode()
