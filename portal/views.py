@@ -12,6 +12,12 @@ from portal_settings.enforcement import always_available
 from portal_settings.notices import family_notices_for_home, portal_notices_for_home
 
 
+def _person(request):
+    """Whom the page is about: the signed-in person (the client, or the family member acting for
+    them), or in a provider's preview the client, never the provider looking at it."""
+    return request.client.user if request.portal_preview else request.user
+
+
 @always_available
 @require_safe
 def home(request):
@@ -42,6 +48,7 @@ def home(request):
         "others_view_only": {key for key in others if allowed[key].view_only},
         "today": timezone.localdate(),
         "notices": notices,
+        "person": _person(request),
     }
     return render(request, "portal/home.html", context)
 
@@ -65,4 +72,5 @@ def profile(request):
                 "user"
             )
         )
-    return render(request, "portal/profile.html", {"form": form, "family_access": family_access})
+    context = {"form": form, "family_access": family_access, "person": _person(request)}
+    return render(request, "portal/profile.html", context)
