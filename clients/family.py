@@ -6,11 +6,19 @@ refuses it unless it is active, its client is not archived and both are of one p
 (portal_settings.enforcement). Nothing about access is kept between requests.
 """
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from clients.models import FamilyLink
 
 ACTING_LINK_SESSION_KEY = "portal_family_link"
+# Told when the portal a family member acts for is no longer theirs to open and no change
+# since they signed in says why (family_ended_notice).
+FAMILY_ACCESS_GONE = (
+    "Your family access to this Client Portal is not available now, so you were signed out. "
+    "Sign in again to see the portals you can open."
+)
 
 
 def acting_links(user) -> QuerySet:
@@ -41,14 +49,16 @@ def link_in_force(link: FamilyLink | None) -> bool:
     )
 
 
-def family_ended_notice(user_id) -> str | None:
-    """What to tell a family member whose access ended, and whom to contact; else None."""
+def family_ended_notice(user_id, *, since: datetime | None = None) -> str | None:
+    """What to tell a family member whose access ended, and whom to contact; else None.
+
+    `since`: when the session being ended began. Only a pause, removal or suspension from then
+    on is named: one from before it cannot be why it ended (the person signed in after it)."""
+    links = FamilyLink.objects.filter(user_id=user_id).exclude(status=FamilyLink.Status.ACTIVE)
+    if since is not None:
+        links = links.filter(status_changed_at__gte=since)
     link = (
-        FamilyLink.objects.filter(user_id=user_id)
-        .exclude(status=FamilyLink.Status.ACTIVE)
-        .select_related("client__user", "organization")
-        .order_by("-status_changed_at")
-        .first()
+        links.select_related("client__user", "organization").order_by("-status_changed_at").first()
     )
     if link is None:
         return None
