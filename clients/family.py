@@ -2,7 +2,7 @@
 
 The session keeps the id of the family link the person chose (`ACTING_LINK_SESSION_KEY`); it is
 only a choice, never a grant: every portal request loads the link again, for this user, and
-refuses it unless it is active, its client is not archived and both are of one practice
+refuses it unless it is active, its client can sign in and both are of one practice
 (portal_settings.enforcement). Nothing about access is kept between requests.
 """
 
@@ -40,11 +40,13 @@ def acting_link_queryset(user, link_id) -> QuerySet:
 
 
 def link_in_force(link: FamilyLink | None) -> bool:
-    """Active, the client not archived, the link and the client of one practice."""
+    """Active, the client able to sign in themself (not archived, login not off), the link and
+    the client of one practice. (Archiving and login off suspend the links too: this holds
+    whatever wrote the client's row.)"""
     return (
         link is not None
         and link.status == FamilyLink.Status.ACTIVE
-        and not link.client.is_archived
+        and link.client.has_portal_access
         and link.organization_id == link.client.organization_id
     )
 
