@@ -941,7 +941,8 @@ def family_member_add(
 
     One email is one account: an address that already belongs to a client or family member of
     this practice gets the new link on that account (a sibling's parent, a client who is also a
-    parent); any other existing address is refused. A person removed earlier is linked again.
+    parent); any other existing address is refused. A person removed earlier is linked again
+    (one whose access is paused or suspended is refused: that is resumed).
     """
     if relationship not in FamilyLink.Relationship.values:
         raise ValidationError({"relationship": "Choose parent, guardian, spouse/partner or other."})
@@ -977,6 +978,14 @@ def family_member_add(
         if link.status in (FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED):
             raise ValidationError(
                 {"email": f"{link.name or email} is already a family member of {client.name}."}
+            )
+        if link.status == FamilyLink.Status.SUSPENDED:
+            # Only a removed person is linked again: a suspension is resumed (or reviewed).
+            raise ValidationError(
+                {
+                    "email": f"{link.name or email} is already a family member of {client.name}; "
+                    "their access is suspended. Resume it from their entry instead."
+                }
             )
         old = link.status
         link.status = FamilyLink.Status.ACTIVE

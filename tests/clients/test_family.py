@@ -770,3 +770,19 @@ def test_a_pause_during_the_session_is_named(paused_before_sign_in, provider, or
     services.family_link_change(actor=provider, link=current, action="pause")
     page = signed_out_page(paused_before_sign_in).replace("&#x27;", "'")
     assert f"{organization.name} has paused your family access to {current.client.name}'s" in page
+
+
+def test_adding_a_family_member_whose_access_is_suspended_is_refused_not_a_500(
+    provider_http, client_record
+):
+    """Found while fixing the login off: re-adding a parent suspended at adulthood broke the
+    table's check (a 500), and would have skipped the provider's review."""
+    link = FamilyLinkFactory(
+        client=client_record, status="suspended", suspended_because="adult", suspended_from="active"
+    )
+    response = add_family(provider_http, client_record, email=link.user.email)
+    assert response.status_code == 400
+    page = response.content.decode().replace("&#x27;", "'")
+    assert f"is already a family member of {client_record.name}" in page
+    link.refresh_from_db()
+    assert (link.status, link.suspended_because) == ("suspended", "adult")
