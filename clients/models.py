@@ -381,7 +381,12 @@ class Client(models.Model):
 
 class FamilyLinkQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=FamilyLink.Status.ACTIVE, client__archived_at__isnull=True)
+        """In force: active, of a client who can sign in (not archived, login not off)."""
+        return self.filter(
+            status=FamilyLink.Status.ACTIVE,
+            client__archived_at__isnull=True,
+            client__portal_login_allowed=True,
+        )
 
     def delete(self):
         raise TypeError("Family links are never deleted; they are removed (status).")
@@ -409,12 +414,14 @@ class FamilyLink(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         PAUSED = "paused", "Paused"  # by a provider; resume brings it back
-        SUSPENDED = "suspended", "Suspended"  # by the app: the client archived or now an adult
+        # by the app: the client archived, their login turned off, or now an adult
+        SUSPENDED = "suspended", "Suspended"
         REMOVED = "removed", "Removed"  # by a provider; adding the person again reopens it
 
     class SuspendedBecause(models.TextChoices):
         NONE = "", "—"
         ARCHIVED = "archived", "Client archived"
+        LOGIN_OFF = "login_off", "Client's portal login off"
         ADULT = "adult", "Client became an adult"
 
     organization = models.ForeignKey(
@@ -473,7 +480,7 @@ class FamilyLink(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE and not self.client.is_archived
+        return self.status == self.Status.ACTIVE and self.client.has_portal_access
 
     @property
     def name(self) -> str:

@@ -313,15 +313,7 @@ def client_archive(*, actor: User, client: Client) -> Client:
     _sync_login(client)
     # Nobody reaches an archived client's portal: every family link is suspended, keeping
     # what it was (active or paused) for a restore to give back.
-    for link in client.family_links.select_for_update().filter(
-        status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED]
-    ):
-        _family_link_status_set(
-            actor=actor,
-            link=link,
-            status=FamilyLink.Status.SUSPENDED,
-            because=FamilyLink.SuspendedBecause.ARCHIVED,
-        )
+    _family_links_suspend(actor=actor, client=client, because=FamilyLink.SuspendedBecause.ARCHIVED)
     audit_record(
         actor=actor,
         organization=client.organization,
@@ -345,13 +337,9 @@ def client_restore(*, actor: User, client: Client) -> Client:
     # The family access the archive suspended comes back as it was (active or paused); a link
     # a provider removed, or one suspended at adulthood, stays as it is. The handover at
     # adulthood still applies at the family member's next request.
-    for link in client.family_links.select_for_update().filter(
-        status=FamilyLink.Status.SUSPENDED,
-        suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
-    ):
-        _family_link_status_set(
-            actor=actor, link=link, status=link.suspended_from or FamilyLink.Status.PAUSED
-        )
+    _family_links_give_back(
+        actor=actor, client=client, because=FamilyLink.SuspendedBecause.ARCHIVED
+    )
     audit_record(
         actor=actor,
         organization=client.organization,
@@ -367,7 +355,8 @@ def client_restore(*, actor: User, client: Client) -> Client:
 def client_portal_login_set(
     *, actor: User, client: Client, allowed: bool, note: str = ""
 ) -> Client:
-    """Turn a client's portal login on or off. Off ends their sessions at their next request.
+    """Turn a client's portal login on or off. Off ends their sessions, and their family
+    members', at their next request; on gives the family access back as it was.
 
     Not while they are archived (nobody signs in then), as the roster's bulk actions: turning
     it on would read as access given back."""
@@ -383,6 +372,16 @@ def client_portal_login_set(
     if not allowed:
         _revoke_issued_links(client=client)
     _sync_login(client)
+    # When the client cannot sign in, nobody opens their portal for them: their family access
+    # is suspended (sessions end at the next request) and comes back as it was with the login.
+    if allowed:
+        _family_links_give_back(
+            actor=actor, client=client, because=FamilyLink.SuspendedBecause.LOGIN_OFF
+        )
+    else:
+        _family_links_suspend(
+            actor=actor, client=client, because=FamilyLink.SuspendedBecause.LOGIN_OFF
+        )
     audit_record(
         actor=actor,
         organization=client.organization,
@@ -822,6 +821,7 @@ def _bulk_apply(*, actor, organization, changing, action, group, reasons=None) -
             is_active=True
         )
         entries = [(c.pk, AuditEntry.Action.PORTAL_LOGIN_CHANGED, "off", "on") for c in changing]
+        entries += _bulk_family_give_back(client_ids=ids, now=now)
     else:
         if action == BulkAction.LOGIN_OFF:
             rows.update(portal_login_allowed=False)
@@ -836,10 +836,14 @@ def _bulk_apply(*, actor, organization, changing, action, group, reasons=None) -
         # As _revoke_issued_links and _sync_login: links stop working, the changed auth hash
         # ends every session at its next request, and a login with no access left is inactive.
         Invitation.objects.usable().filter(client_id__in=ids).update(revoked_at=now)
-        people = set()
-        if action == BulkAction.ARCHIVE:
-            family_entries, people = _bulk_family_suspend(client_ids=ids, now=now)
-            entries += family_entries
+        # As client_archive and client_portal_login_set: their family access is suspended.
+        because = (
+            FamilyLink.SuspendedBecause.ARCHIVED
+            if action == BulkAction.ARCHIVE
+            else FamilyLink.SuspendedBecause.LOGIN_OFF
+        )
+        family_entries, people = _bulk_family_suspend(client_ids=ids, now=now, because=because)
+        entries += family_entries
         _bulk_end_sessions(user_ids=set(user_ids) | people, now=now)
     label = actor_label(actor)
     AuditEntry.objects.bulk_create(
@@ -862,10 +866,11 @@ def _bulk_apply(*, actor, organization, changing, action, group, reasons=None) -
     )
 
 
-def _bulk_family_suspend(*, client_ids, now) -> tuple[list[tuple], set]:
-    """As client_archive: every active or paused family link of the archived clients is
-    suspended and its open invitation revoked. Returns the audit entries to write and the
-    people whose sessions are to end (_bulk_end_sessions). A fixed number of queries."""
+def _bulk_family_suspend(*, client_ids, now, because: str) -> tuple[list[tuple], set]:
+    """As client_archive (or client_portal_login_set, off): every active or paused family link
+    of the clients is suspended for `because` and its open invitation revoked. Returns the
+    audit entries to write and the people whose sessions are to end (_bulk_end_sessions). A
+    fixed number of queries."""
     links = list(
         FamilyLink.objects.select_for_update(of=("self",))
         .filter(
@@ -879,7 +884,7 @@ def _bulk_family_suspend(*, client_ids, now) -> tuple[list[tuple], set]:
     link_ids = [link.pk for link in links]
     FamilyLink.objects.filter(pk__in=link_ids).update(
         status=FamilyLink.Status.SUSPENDED,
-        suspended_because=FamilyLink.SuspendedBecause.ARCHIVED,
+        suspended_because=because,
         suspended_from=models.F("status"),  # the value before this UPDATE: active or paused
         status_changed_at=now,
     )
@@ -893,10 +898,53 @@ def _bulk_family_suspend(*, client_ids, now) -> tuple[list[tuple], set]:
                 link.client_id,
                 AuditEntry.Action.FAMILY_ACCESS_CHANGED,
                 f"{who}: {STATUS_WORDS[link.status]}"[:200],
-                f"{who}: suspended: client archived"[:200],
+                f"{who}: {SUSPENDED_WORDS[because]}"[:200],
             )
         )
     return entries, people
+
+
+def _bulk_family_give_back(*, client_ids, now) -> list[tuple]:
+    """As client_portal_login_set (on): the family access the login off suspended comes back
+    as it was (active or paused), and a login with an active link again is active. Returns the
+    audit entries to write. A fixed number of queries."""
+    links = list(
+        FamilyLink.objects.select_for_update(of=("self",))
+        .filter(
+            client_id__in=client_ids,
+            status=FamilyLink.Status.SUSPENDED,
+            suspended_because=FamilyLink.SuspendedBecause.LOGIN_OFF,
+        )
+        .select_related("user")
+    )
+    if not links:
+        return []
+    FamilyLink.objects.filter(pk__in=[link.pk for link in links]).update(
+        status=Case(
+            When(suspended_from="", then=Value(FamilyLink.Status.PAUSED)),
+            default=F("suspended_from"),
+        ),
+        suspended_because="",
+        suspended_from="",
+        status_changed_at=now,
+    )
+    # As _sync_user_active: providers' and staff's is_active is never changed.
+    User.objects.filter(pk__in={link.user_id for link in links}, is_staff=False).exclude(
+        Exists(Membership.objects.filter(user=OuterRef("pk")))
+    ).filter(Exists(FamilyLink.objects.active().filter(user=OuterRef("pk")))).update(is_active=True)
+    entries = []
+    for link in links:
+        who = f"{link.name or link.user.email} ({link.relationship_label})"
+        back = link.suspended_from or FamilyLink.Status.PAUSED
+        entries.append(
+            (
+                link.client_id,
+                AuditEntry.Action.FAMILY_ACCESS_CHANGED,
+                f"{who}: {SUSPENDED_WORDS[FamilyLink.SuspendedBecause.LOGIN_OFF]}"[:200],
+                f"{who}: {STATUS_WORDS[back]}"[:200],
+            )
+        )
+    return entries
 
 
 def _bulk_end_sessions(*, user_ids: set, now) -> None:
@@ -935,6 +983,11 @@ STATUS_WORDS = {
     FamilyLink.Status.REMOVED: "removed",
 }
 ARCHIVED_WORDS = "suspended: client archived"
+# What a suspension by the app says in the History, by its cause (adulthood names the age).
+SUSPENDED_WORDS = {
+    FamilyLink.SuspendedBecause.ARCHIVED: ARCHIVED_WORDS,
+    FamilyLink.SuspendedBecause.LOGIN_OFF: "suspended: client's portal login off",
+}
 
 
 def _family_person(*, organization: Organization, client: Client, email: str) -> User | None:
@@ -1008,7 +1061,8 @@ def family_member_add(
 
     One email is one account: an address that already belongs to a client or family member of
     this practice gets the new link on that account (a sibling's parent, a client who is also a
-    parent); any other existing address is refused. A person removed earlier is linked again.
+    parent); any other existing address is refused. A person removed earlier is linked again
+    (one whose access is paused or suspended is refused: that is resumed).
     """
     if relationship not in FamilyLink.Relationship.values:
         raise ValidationError({"relationship": "Choose parent, guardian, spouse/partner or other."})
@@ -1019,6 +1073,8 @@ def family_member_add(
     )
     if client.is_archived:
         raise ValidationError("This client is archived; restore them before adding family.")
+    if not client.portal_login_allowed:
+        raise ValidationError("This client's portal login is off; turn it on before adding family.")
     organization = client.organization
     email = _email_normal(email)
     user = _family_person(organization=organization, client=client, email=email)
@@ -1042,6 +1098,14 @@ def family_member_add(
         if link.status in (FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED):
             raise ValidationError(
                 {"email": f"{link.name or email} is already a family member of {client.name}."}
+            )
+        if link.status == FamilyLink.Status.SUSPENDED:
+            # Only a removed person is linked again: a suspension is resumed (or reviewed).
+            raise ValidationError(
+                {
+                    "email": f"{link.name or email} is already a family member of {client.name}; "
+                    "their access is suspended. Resume it from their entry instead."
+                }
             )
         old = link.status
         link.status = FamilyLink.Status.ACTIVE
@@ -1133,11 +1197,11 @@ def _family_link_status_set(
     words = STATUS_WORDS[status]
     if because == FamilyLink.SuspendedBecause.ADULT:
         words = f"suspended: {link.client.name} reached {link.organization.adult_age}"
-    elif because == FamilyLink.SuspendedBecause.ARCHIVED:
-        words = ARCHIVED_WORDS
+    elif because in SUSPENDED_WORDS:
+        words = SUSPENDED_WORDS[because]
     old_words = STATUS_WORDS[old]
-    if old == FamilyLink.Status.SUSPENDED and old_because == FamilyLink.SuspendedBecause.ARCHIVED:
-        old_words = ARCHIVED_WORDS
+    if old == FamilyLink.Status.SUSPENDED and old_because in SUSPENDED_WORDS:
+        old_words = SUSPENDED_WORDS[old_because]
     audit_record(
         actor=actor,
         organization=link.organization,
@@ -1148,6 +1212,27 @@ def _family_link_status_set(
         note=note,
     )
     return link
+
+
+def _family_links_suspend(*, actor: User, client: Client, because: str) -> None:
+    """Suspend every active or paused family link of a locked client, each keeping what it was
+    for _family_links_give_back."""
+    for link in client.family_links.select_for_update().filter(
+        status__in=[FamilyLink.Status.ACTIVE, FamilyLink.Status.PAUSED]
+    ):
+        _family_link_status_set(
+            actor=actor, link=link, status=FamilyLink.Status.SUSPENDED, because=because
+        )
+
+
+def _family_links_give_back(*, actor: User, client: Client, because: str) -> None:
+    """Give back, as it was (active or paused), the family access that `because` suspended."""
+    for link in client.family_links.select_for_update().filter(
+        status=FamilyLink.Status.SUSPENDED, suspended_because=because
+    ):
+        _family_link_status_set(
+            actor=actor, link=link, status=link.suspended_from or FamilyLink.Status.PAUSED
+        )
 
 
 FAMILY_ACTIONS = {
@@ -1185,6 +1270,10 @@ def family_link_change(*, actor: User, link: FamilyLink, action: str) -> FamilyL
     if status == FamilyLink.Status.ACTIVE and link.client.is_archived:
         raise ValidationError(
             "This client is archived; restore them before resuming family access."
+        )
+    if status == FamilyLink.Status.ACTIVE and not link.client.portal_login_allowed:
+        raise ValidationError(
+            "This client's portal login is off; turn it on before resuming family access."
         )
     return _family_link_status_set(actor=actor, link=link, status=status)
 

@@ -6,6 +6,8 @@ so an active session does not cost a session write on every request.
 """
 
 import time
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -52,11 +54,12 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         session = request.session
         user_id = session.get(SESSION_KEY)
+        started = session.get(STARTED)  # read before the user: a stale session is flushed then
         if user_id is not None and not request.user.is_authenticated:
             # The session's account can no longer sign in (its login was turned off, it was
             # archived; Django has already flushed a session whose password changed): end the
             # session, and tell a client why and whom to contact.
-            notice = paused_notice(user_id)
+            notice = paused_notice(user_id, since=session_start(started))
             logout(request)
             if notice is not None:
                 request.session[PAUSED_NOTICE] = notice
@@ -87,12 +90,18 @@ class SessionTimeoutMiddleware:
         return redirect(url)
 
 
-def paused_notice(user_id) -> str | None:
-    """What to tell a client who has no portal access, and whom to contact; else None."""
+def session_start(started) -> datetime | None:
+    """The session's STARTED value as a moment, or None for a session without one."""
+    return datetime.fromtimestamp(started, tz=dt_timezone.utc) if started is not None else None
+
+
+def paused_notice(user_id, *, since: datetime | None = None) -> str | None:
+    """What to tell a client who has no portal access, and whom to contact; else None. `since`:
+    when the ended session began (family_ended_notice names only a change after it)."""
     client = Client.objects.filter(user_id=user_id).select_related("organization").first()
     if client is None or client.has_portal_access:
         # A family member whose access was paused, removed or suspended.
-        return family_ended_notice(user_id)
+        return family_ended_notice(user_id, since=since)
     return (
         f"{paused_access_message(client)} You were signed out. "
         f"To ask about it, contact {client.organization.contact_label}."

@@ -261,8 +261,8 @@ def group_detail(request, pk):
 
 LOGIN_DONE = {
     "on": "{name} can sign in to the Client Portal again.",
-    "off": "{name}'s portal login is off. They were signed out and cannot sign in; their "
-    "records are kept.",
+    "off": "{name}'s portal login is off. They and their family members were signed out and "
+    "cannot open their portal; their records are kept.",
 }
 
 

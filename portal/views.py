@@ -12,6 +12,12 @@ from portal_settings.enforcement import always_available
 from portal_settings.notices import family_notices_for_home, portal_notices_for_home
 
 
+def _person(request):
+    """Whom the page is about: the signed-in person (the client, or the family member acting for
+    them), or in a provider's preview the client, never the provider looking at it."""
+    return request.client.user if request.portal_preview else request.user
+
+
 @always_available
 @require_safe
 def home(request):
@@ -24,15 +30,16 @@ def home(request):
     others = {key for key in allowed.enabled_keys if key not in with_card}
     # Notices of changes: a client's of their own settings; a family member's of their own
     # chain (their settings are not the client's), each against their own marker.
+    # Only a GET of their own marks them seen: not a provider's preview, and not a HEAD,
+    # which must write nothing (a link checker or a prefetch would use the notices up).
+    mark_seen = request.method == "GET" and not request.portal_preview
     link = getattr(request, "family_link", None)
     if link is None:
         notices = portal_notices_for_home(
-            client=request.client, effective=allowed, preview=request.portal_preview
+            client=request.client, effective=allowed, mark_seen=mark_seen
         )
     else:
-        notices = family_notices_for_home(
-            link=link, effective=allowed, preview=request.portal_preview
-        )
+        notices = family_notices_for_home(link=link, effective=allowed, mark_seen=mark_seen)
     context = {
         "cards": cards,
         "others": others,
@@ -41,6 +48,7 @@ def home(request):
         "others_view_only": {key for key in others if allowed[key].view_only},
         "today": timezone.localdate(),
         "notices": notices,
+        "person": _person(request),
     }
     return render(request, "portal/home.html", context)
 
@@ -64,4 +72,5 @@ def profile(request):
                 "user"
             )
         )
-    return render(request, "portal/profile.html", {"form": form, "family_access": family_access})
+    context = {"form": form, "family_access": family_access, "person": _person(request)}
+    return render(request, "portal/profile.html", context)

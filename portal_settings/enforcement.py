@@ -29,6 +29,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from clients.access import home_url_for, membership_of
 from clients.family import (
     ACTING_LINK_SESSION_KEY,
+    FAMILY_ACCESS_GONE,
     family_ended_notice,
     link_in_force,
 )
@@ -36,7 +37,7 @@ from clients.middleware import activate_practice_timezone
 from clients.models import AccessRefusal
 from clients.security import record_refusal
 from clients.services import family_link_hand_over, family_link_is_due_for_handover
-from clients.session_timeout import PAUSED_NOTICE
+from clients.session_timeout import PAUSED_NOTICE, STARTED, session_start
 from portal_settings.levels import Access
 from portal_settings.resolver import (
     client_with_settings_for_user,
@@ -211,10 +212,10 @@ class PortalAccessMiddleware:
             logger.exception("Could not resolve the family access of user %s", user.pk)
             return refuse(request, reason="unavailable", status=503)
         if not link_in_force(link):
-            notice = family_ended_notice(user.pk)
+            since = session_start(request.session.get(STARTED))
+            notice = family_ended_notice(user.pk, since=since) or FAMILY_ACCESS_GONE
             logout(request)
-            if notice is not None:
-                request.session[PAUSED_NOTICE] = notice
+            request.session[PAUSED_NOTICE] = notice
             if request.htmx:
                 return HttpResponseClientRedirect(reverse("accounts:login"))
             return redirect_to_login(request.get_full_path())
@@ -258,12 +259,13 @@ PREVIEW_SESSION_KEY = "portal_preview_client"
 
 def _previewed_client(user, client_id):
     """The client a provider is previewing, scoped to the provider's practice; None if the
-    user is no provider of that client's practice (the key is then ignored)."""
+    user is no provider of that client's practice, or the client was archived since (the key
+    is then ignored)."""
     membership = membership_of(user)
     if membership is None:
         return None
     return (
         clients_with_settings()
-        .filter(pk=client_id, organization_id=membership.organization_id)
+        .filter(pk=client_id, organization_id=membership.organization_id, archived_at__isnull=True)
         .first()
     )

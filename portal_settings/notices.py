@@ -190,23 +190,23 @@ def portal_notices_seen(*, client: Client, effective: EffectiveSettings, first: 
         PortalSeen.objects.filter(client=client).update(sections=sections, seen_at=now)
 
 
-def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, preview: bool):
-    """The notices for the client's portal home, then marked seen, so each shows once. A
-    provider previewing the portal sees them and marks nothing. One query when nothing
-    changed."""
+def portal_notices_for_home(*, client: Client, effective: EffectiveSettings, mark_seen: bool):
+    """The notices for the client's portal home, then, if `mark_seen`, marked seen, so each
+    shows once. The caller marks nothing for a provider's preview or a HEAD request (a safe
+    method writes nothing). One query when nothing changed."""
     seen = _marker(PortalSeen, client=client)
     notices = portal_notices(client=client, effective=effective, seen=seen) if seen else []
-    if not preview and (seen is None or notices):
+    if mark_seen and (seen is None or notices):
         portal_notices_seen(client=client, effective=effective, first=seen is None)
     return notices
 
 
-def family_notices_for_home(*, link: FamilyLink, effective: EffectiveSettings, preview: bool):
+def family_notices_for_home(*, link: FamilyLink, effective: EffectiveSettings, mark_seen: bool):
     """portal_notices_for_home for a family member acting for `link`'s client: their own
     marker, so each notice shows them once. One query when nothing changed."""
     seen = _marker(FamilyPortalSeen, family_link=link)
     notices = family_notices(link=link, effective=effective, seen=seen) if seen else []
-    if not preview and (seen is None or notices):
+    if mark_seen and (seen is None or notices):
         sections, now = _levels(effective), timezone.now()
         if seen is None:
             FamilyPortalSeen.objects.bulk_create(

@@ -416,7 +416,12 @@ def _save_row(
 
 
 def portal_preview_start(*, actor, client) -> None:
-    """Record that a provider opened a client's portal in preview (read-only)."""
+    """Record that a provider opened a client's portal in preview (read-only). An archived
+    client has no portal to preview (the menu offers none; a crafted POST is refused here)."""
+    if client.is_archived:
+        raise ValidationError(
+            f"{client.name} is archived, so their portal cannot be previewed: restore them first."
+        )
     audit_record(
         actor=actor,
         organization=client.organization,

@@ -393,7 +393,11 @@ def _report_group(request, groups):
 def preview_start(request, pk):
     """Open the client's portal as the client sees it, read-only (Actions > Preview portal)."""
     client = client_get(organization=request.organization, pk=pk)
-    portal_preview_start(actor=request.user, client=client)
+    try:
+        portal_preview_start(actor=request.user, client=client)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(client)
     request.session[PREVIEW_SESSION_KEY] = client.pk
     return redirect("portal:home")
 

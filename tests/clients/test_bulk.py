@@ -252,10 +252,12 @@ def _bulk_queries(django_assert_num_queries, provider, organization, clients, ac
 SIZES = (3, 30)
 
 
-# login off: lock, clients, invitations, logins (sessions ended and is_active in one UPDATE),
-# audit; archive adds the family links read and updated and their invitations.
+# login off and archive: lock, clients, invitations, the family links read and updated and their
+# invitations, logins (sessions ended and is_active in one UPDATE), audit; login on: lock,
+# clients, logins, the family links the login off suspended read and given back, their
+# people's logins, audit.
 @pytest.mark.parametrize(
-    "action, queries", [("login_off", 7), ("archive", 10), ("login_on", 6), ("move", 8)]
+    "action, queries", [("login_off", 10), ("archive", 10), ("login_on", 9), ("move", 8)]
 )
 def test_the_number_of_queries_does_not_grow_with_the_selection(
     django_assert_num_queries, provider, organization, action, queries
@@ -263,9 +265,17 @@ def test_the_number_of_queries_does_not_grow_with_the_selection(
     group = ClientGroupFactory(organization=organization) if action == "move" else None
     for n in SIZES:
         clients = make_clients(organization, n, portal_login_allowed=action != "login_on")
-        if action == "archive":  # each with a family member, whose access is suspended too
+        if action in ("archive", "login_off"):  # each with a family member, suspended too
             for client in clients:
                 FamilyLinkFactory(client=client)
+        if action == "login_on":  # each with a family member whose access comes back
+            for client in clients:
+                FamilyLinkFactory(
+                    client=client,
+                    status="suspended",
+                    suspended_because="login_off",
+                    suspended_from="active",
+                )
         _bulk_queries(
             django_assert_num_queries,
             provider,

@@ -716,3 +716,73 @@ def test_no_family_member_is_added_to_an_archived_client(provider_http, client_r
     assert response.status_code == 400
     assert b"restore them before adding family" in response.content
     assert not FamilyLink.objects.exists()
+
+
+# --- what the signed-out family member is told ----------------------------------------------
+
+
+@pytest.fixture
+def paused_before_sign_in(link, provider, organization):
+    """A parent of two: the first child's access was paused before they signed in; they
+    signed in afterwards and act for the second child."""
+    sibling = ClientFactory(organization=organization)
+    other = FamilyLinkFactory(client=sibling, user=link.user)
+    services.family_link_change(actor=provider, link=link, action="pause")
+    FamilyLink.objects.filter(pk=link.pk).update(
+        status_changed_at=timezone.now() - dt.timedelta(days=3)
+    )
+    link.user.refresh_from_db()
+    http = signed_in(link.user)
+    assert http.get(reverse("accounts:family")).url == reverse("portal:home")
+    assert http.session[ACTING_LINK_SESSION_KEY] == other.pk
+    return http
+
+
+def signed_out_page(http) -> str:
+    response = http.get(reverse("portal:home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    return http.get(response.url).content.decode()
+
+
+def test_a_session_ended_later_does_not_blame_a_pause_from_before_it_began(
+    paused_before_sign_in, link
+):
+    """Red-team finding: the sign-in page named the old pause as the reason."""
+    services.family_member_links_revoke(user=link.user)  # e.g. their email fixed in the admin
+    page = signed_out_page(paused_before_sign_in)
+    assert "paused your family access" not in page
+    assert link.client.name not in page
+
+
+def test_a_portal_no_longer_in_force_says_so_without_blaming_an_earlier_pause(
+    paused_before_sign_in, link
+):
+    session = paused_before_sign_in.session
+    session[ACTING_LINK_SESSION_KEY] = link.pk  # the link paused before this session began
+    session.save()
+    page = signed_out_page(paused_before_sign_in)
+    assert "paused your family access" not in page
+    assert "Your family access to this Client Portal is not available now" in page
+
+
+def test_a_pause_during_the_session_is_named(paused_before_sign_in, provider, organization):
+    current = FamilyLink.objects.get(pk=paused_before_sign_in.session[ACTING_LINK_SESSION_KEY])
+    services.family_link_change(actor=provider, link=current, action="pause")
+    page = signed_out_page(paused_before_sign_in).replace("&#x27;", "'")
+    assert f"{organization.name} has paused your family access to {current.client.name}'s" in page
+
+
+def test_adding_a_family_member_whose_access_is_suspended_is_refused_not_a_500(
+    provider_http, client_record
+):
+    """Found while fixing the login off: re-adding a parent suspended at adulthood broke the
+    table's check (a 500), and would have skipped the provider's review."""
+    link = FamilyLinkFactory(
+        client=client_record, status="suspended", suspended_because="adult", suspended_from="active"
+    )
+    response = add_family(provider_http, client_record, email=link.user.email)
+    assert response.status_code == 400
+    page = response.content.decode().replace("&#x27;", "'")
+    assert f"is already a family member of {client_record.name}" in page
+    link.refresh_from_db()
+    assert (link.status, link.suspended_because) == ("suspended", "adult")

@@ -178,3 +178,20 @@ def test_the_notices_cost_a_family_members_home_one_query_when_nothing_changed(l
     with CaptureQueriesContext(connection) as seen:
         home(parent)
     assert sum("portal_settings_familyportalseen" in q["sql"] for q in seen) == 1
+
+
+def test_a_head_request_does_not_use_up_their_notice(provider, link, parent):
+    """HEAD writes nothing (red-team finding); the GET after it still shows the notice once."""
+    seen_at = FamilyPortalSeen.objects.get(family_link=link).seen_at
+    save(provider, link, {"billing": "off"})
+    assert parent.head(reverse("portal:home")).status_code == 200
+    assert FamilyPortalSeen.objects.get(family_link=link).seen_at == seen_at
+    assert "Your practice turned off Billing on " in home(parent)
+    assert NOTICE not in home(parent)
+
+
+def test_a_head_request_on_a_first_visit_records_nothing(link):
+    http = signed_in(link.user)
+    http.get(reverse("accounts:family"))
+    assert http.head(reverse("portal:home")).status_code == 200
+    assert not FamilyPortalSeen.objects.filter(family_link=link).exists()

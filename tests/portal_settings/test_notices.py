@@ -340,3 +340,17 @@ def test_a_notice_dates_its_change_as_the_rest_of_the_portal_home_does(provider,
     page = home(portal)
     assert f"Your practice turned off Packages on {now:%b} {now.day}." in page
     assert f"{now.day} {now:%b}" not in page
+
+
+def test_a_head_request_does_not_use_up_the_notice(provider, member, group):
+    """HEAD is a safe method: it answers as GET does but writes nothing (red-team finding)."""
+    portal = signed_in(member.user)
+    assert portal.head(reverse("portal:home")).status_code == 200
+    assert not PortalSeen.objects.filter(client=member).exists()  # no first-visit marker
+    home(portal)
+    seen_at = PortalSeen.objects.get(client=member).seen_at
+    save(provider, group, {"packages": "off"})
+    assert portal.head(reverse("portal:home")).status_code == 200
+    assert PortalSeen.objects.get(client=member).seen_at == seen_at
+    assert "Your practice turned off Packages" in home(portal)  # GET still tells, once
+    assert "Your practice turned off Packages" not in home(portal)

@@ -107,3 +107,47 @@ def test_an_archived_clients_menu_offers_neither_preview_nor_the_login_switch(
     assert reverse("portal_settings:preview", args=[client_record.pk]) not in page
     assert reverse("clients:portal-login", args=[client_record.pk]) not in page
     assert reverse("clients:restore", args=[client_record.pk]) in page
+
+
+def test_an_archived_client_cannot_be_previewed_by_a_crafted_post(
+    provider_http, provider, client_record
+):
+    """Red-team finding: the menu hides Preview for an archived client, but a POST worked."""
+    from clients.services import client_archive
+
+    client_archive(actor=provider, client=client_record)
+    response = start(provider_http, client_record)
+    assert response.url == reverse("clients:detail", args=[client_record.pk])
+    page = provider_http.get(response.url).content.decode()
+    assert f"{client_record.name} is archived, so their portal cannot be previewed" in page
+    assert "portal_preview_client" not in provider_http.session
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.PORTAL_PREVIEWED).exists()
+    assert provider_http.get(reverse("portal:home")).status_code == 302  # no preview opened
+
+
+def test_a_preview_open_when_the_client_is_archived_ends(provider_http, provider, client_record):
+    from clients.services import client_archive
+
+    start(provider_http, client_record)
+    assert provider_http.get(reverse("portal:home")).status_code == 200
+    client_archive(actor=provider, client=client_record)
+    response = provider_http.get(reverse("portal:home"))
+    assert response.status_code == 302 and "Preview:" not in response.content.decode()
+
+
+def test_the_previews_profile_and_home_show_the_clients_details_not_the_providers(
+    provider_http, provider, client_record
+):
+    """Red-team finding: the preview's profile showed the provider's own name and email."""
+    provider.first_name, provider.last_name = "Prudence", "Provider"
+    provider.save(update_fields=["first_name", "last_name"])
+    client_record.user.first_name, client_record.user.last_name = "Cora", "Client"
+    client_record.user.save(update_fields=["first_name", "last_name"])
+    start(provider_http, client_record)
+    profile = provider_http.get(reverse("portal:profile")).content.decode()
+    details = profile.split('class="details"')[1].split("</dl>")[0]
+    assert "<dd>Cora Client</dd>" in details and f"<dd>{client_record.user.email}</dd>" in details
+    assert "Prudence" not in profile and provider.email not in profile
+    assert "<fieldset disabled>" in profile  # and still read-only
+    home = provider_http.get(reverse("portal:home")).content.decode()
+    assert "Welcome, Cora" in home and "Prudence" not in home
