@@ -88,3 +88,18 @@ def test_the_practice_menu_s_items_are_coloured_as_the_header_s_links(new_page, 
     for item in items:
         assert item.evaluate(COLOR) == link_colour, item.inner_text()
         assert item.evaluate(CONTRAST) >= 4.5, item.inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_practice_menu_s_button_reads_as_a_header_link_not_a_form_field(new_page, width):
+    organization = OrganizationFactory(name="Harbor Wellness")
+    provider = MembershipFactory(organization=organization, role="admin").user
+    page = new_page(width=width, height=900)
+    log_in(page, provider)
+    page.goto("/groups/")
+    open_menu(page)
+    header = page.locator("header.app-header")
+    link_colour = header.get_by_role("link", name="Schedule").evaluate(COLOR)
+    summary = page.locator("details.nav-dropdown summary")
+    assert summary.evaluate(COLOR) == link_colour
+    assert summary.evaluate("s => getComputedStyle(s).borderTopStyle") == "none"
