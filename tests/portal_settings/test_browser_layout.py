@@ -52,3 +52,37 @@ def test_the_focused_reason_fieldset_s_outline_does_not_touch_its_words(new_page
     # not on the words' left edge.
     assert fieldset.evaluate("f => f === document.activeElement")
     assert fieldset.evaluate("f => parseFloat(getComputedStyle(f).outlineOffset)") >= 4
+
+
+def test_the_breadcrumb_wraps_on_a_phone_instead_of_running_off_the_screen(new_page):
+    organization = OrganizationFactory()
+    admin = PracticeAdminFactory(organization=organization).user
+    client = ClientFactory(
+        organization=organization,
+        user__first_name="Maximiliana",
+        user__last_name="Featherstonehaugh-Wolfeschlegel",
+    )
+    page = new_page(width=390, height=844)
+    log_in(page, admin)
+    page.goto(f"/clients/{client.pk}/settings/portal/")
+    breadcrumb = page.get_by_role("navigation", name="breadcrumb")
+    items = breadcrumb.locator("li").all()
+    assert [item.inner_text().strip() for item in items] == [
+        "Clients",
+        "Maximiliana Featherstonehaugh-Wolfeschlegel",
+        "Client Portal Settings",
+    ]
+    for item in items:
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, item.inner_text()
+    # The separators too: none is drawn past the screen's edge.
+    ends = breadcrumb.locator("li").evaluate_all(
+        "items => items.map(li => li.getBoundingClientRect().right"
+        " + (getComputedStyle(li, '::after').position === 'absolute'"
+        " ? parseFloat(getComputedStyle(li, '::after').width) : 0))"
+    )
+    assert max(ends) <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Each crumb reads on one line where it fits: "Client Portal Settings" is not cut in two.
+    current = items[-1].bounding_box()
+    assert current["height"] < 40
