@@ -86,3 +86,29 @@ def test_the_breadcrumb_wraps_on_a_phone_instead_of_running_off_the_screen(new_p
     # Each crumb reads on one line where it fits: "Client Portal Settings" is not cut in two.
     current = items[-1].bounding_box()
     assert current["height"] < 40
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_practice_defaults_sections_are_headed_alike_under_the_page_s_heading(
+    new_page, width
+):
+    from portal_settings.services import preset_save
+
+    organization = OrganizationFactory()
+    admin = PracticeAdminFactory(organization=organization).user
+    preset_save(actor=admin, organization=organization, name="Minor", values=MINOR)
+    page = new_page(width=width, height=900)
+    log_in(page, admin)
+    page.goto("/settings/portal/")
+
+    def size(selector):
+        return page.locator(selector).evaluate("h => parseFloat(getComputedStyle(h).fontSize)")
+
+    h2s = {size(f"#{heading}") for heading in ("history-title", "apply-preset-title")}
+    assert size("#client-emails-title") in h2s and len(h2s) == 1  # the page's h2 alike
+    assert size("h1") > size("#client-emails-title")
+    gap = page.evaluate(
+        "() => document.querySelector('.client-emails').getBoundingClientRect().top"
+        " - document.querySelector('.apply-preset').getBoundingClientRect().bottom"
+    )
+    assert gap >= 24  # stands apart from the preset's block above it
