@@ -227,9 +227,17 @@ class Preset(models.Model):
         return any(section.key not in self.values for section in SECTIONS)
 
     def summary(self) -> str:
-        """ "Billing: Off · Packages: Off", in registry order."""
+        """ "View and pay bills: Off · View and purchase packages: Off", in registry order."""
+        return self._summary(lambda section: section.label)
+
+    def trail_summary(self) -> str:
+        """ "Billing: Off · Packages: Off": the summary as the audit trail records it, in the
+        tab names, so that a preset of all nine sections fits its 200-character column."""
+        return self._summary(lambda section: section.tab)
+
+    def _summary(self, name) -> str:
         return " · ".join(
-            f"{section.tab}: {Access(self.values[section.key]).label}"
+            f"{name(section)}: {Access(self.values[section.key]).label}"
             for section in SECTIONS
             if section.key in self.values
         )

@@ -89,9 +89,7 @@ def test_the_breadcrumb_wraps_on_a_phone_instead_of_running_off_the_screen(new_p
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_practice_defaults_sections_are_headed_alike_under_the_page_s_heading(
-    new_page, width
-):
+def test_the_practice_defaults_sections_are_headed_alike_under_the_page_s_heading(new_page, width):
     from portal_settings.services import preset_save
 
     organization = OrganizationFactory()

@@ -274,3 +274,30 @@ def test_the_list_says_other_sections_are_left_only_when_the_preset_leaves_some_
     # Minor sets three sections: the others are left as they are. Everything sets them all.
     assert "other sections left as they are" in minor_row
     assert "left as they are" not in every_row
+
+
+MINOR_IN_LABELS = (
+    "View and pay bills: Off · Schedule appointments: View only · View and purchase packages: Off"
+)
+
+
+def test_a_presets_levels_read_in_the_sections_labels(admin_http, client_record, minor):
+    listed = text(admin_http.get(reverse("portal_settings:presets")))
+    assert MINOR_IN_LABELS in listed
+    settings = text(admin_http.get(reverse("portal_settings:client", args=[client_record.pk])))
+    assert f"Minor ({MINOR_IN_LABELS})" in settings
+    delete = text(admin_http.get(reverse("portal_settings:preset-delete", args=[minor.pk])))
+    assert MINOR_IN_LABELS in delete
+    assert "Billing: Off" not in listed + settings + delete
+
+
+def test_the_trail_keeps_a_full_presets_levels_whole(practice_admin, organization):
+    # The trail's value column holds 200 characters: a preset of every section is recorded
+    # whole in the tab names, not cut off.
+    from portal_settings.sections import SECTIONS
+
+    every = {section.key: section.levels[-1].value for section in SECTIONS}
+    preset_save(actor=practice_admin, organization=organization, name="All", values=every)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.PRESET_SAVED)
+    assert entry.new_value.endswith("Packages: Off")
+    assert entry.new_value.count(" · ") == len(SECTIONS) - 1
