@@ -110,3 +110,31 @@ def test_the_practice_defaults_sections_are_headed_alike_under_the_page_s_headin
         " - document.querySelector('.apply-preset').getBoundingClientRect().bottom"
     )
     assert gap >= 24  # stands apart from the preset's block above it
+
+
+def test_a_refusal_stands_clear_of_the_settings_below_it(new_page):
+    organization = OrganizationFactory()
+    admin = PracticeAdminFactory(organization=organization).user
+    client = ClientFactory(organization=organization)
+    page = new_page()
+    log_in(page, admin)
+    page.goto(f"/clients/{client.pk}/settings/portal/")
+    page.locator("#dated-billing-level").evaluate("s => s.closest('details').open = true")
+    page.locator("#dated-billing-level").select_option("off")
+    page.locator("#dated-billing-until").fill("2019-01-01T09:00")
+    page.get_by_role("button", name="SAVE").click()
+    banner = page.get_by_role("alert")
+    banner.wait_for()
+    gap = page.evaluate(
+        "() => document.querySelector('.setting-rows').getBoundingClientRect().top"
+        " - document.querySelector('#settings-error').getBoundingClientRect().bottom"
+    )
+    assert gap >= 12  # not glued to the first row's border
+    # Its words sit in the middle of the band, not high in it.
+    inner = banner.locator("p").bounding_box()
+    outer = banner.bounding_box()
+    above, below = (
+        inner["y"] - outer["y"],
+        outer["y"] + outer["height"] - inner["y"] - inner["height"],
+    )
+    assert abs(above - below) <= 2
