@@ -138,3 +138,21 @@ def test_a_refusal_stands_clear_of_the_settings_below_it(new_page):
         outer["y"] + outer["height"] - inner["y"] - inner["height"],
     )
     assert abs(above - below) <= 2
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_page_s_buttons_are_sized_alike(new_page, width):
+    from portal_settings.services import preset_save
+
+    organization = OrganizationFactory()
+    admin = PracticeAdminFactory(organization=organization).user
+    preset_save(actor=admin, organization=organization, name="Minor", values=MINOR)
+    page = new_page(width=width, height=900)
+    log_in(page, admin)
+    page.goto("/settings/portal/")
+    save = page.get_by_role("button", name="SAVE").bounding_box()
+    for name in ("Apply preset", "Email clients about changes"):
+        button = page.get_by_role("button", name=name).bounding_box()
+        # Sized to their words as SAVE is, not a band across the page.
+        assert button["width"] < width / 2 if width > 600 else button["width"] < 340, name
+        assert abs(button["x"] - save["x"]) <= 1, name  # and lined up with it
