@@ -301,3 +301,22 @@ def test_the_trail_keeps_a_full_presets_levels_whole(practice_admin, organizatio
     entry = AuditEntry.objects.get(action=AuditEntry.Action.PRESET_SAVED)
     assert entry.new_value.endswith("Packages: Off")
     assert entry.new_value.count(" · ") == len(SECTIONS) - 1
+
+
+def test_the_history_says_a_saved_or_deleted_presets_levels_in_the_labels(
+    admin_http, practice_admin, organization, minor
+):
+    from portal_settings.services import preset_delete
+
+    preset_delete(actor=practice_admin, organization=organization, preset=minor)
+    page = text(admin_http.get(reverse("portal_settings:organization")))
+    assert f"— → {MINOR_IN_LABELS}" in page  # saved
+    assert f"{MINOR_IN_LABELS} → deleted" in page
+    assert "Billing: Off" not in page
+
+
+def test_the_admin_trail_says_a_saved_presets_levels_in_the_labels(organization, minor):
+    from django.contrib import admin
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.PRESET_SAVED)
+    assert admin.site._registry[AuditEntry].new(entry) == MINOR_IN_LABELS
