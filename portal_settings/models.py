@@ -232,12 +232,16 @@ class Preset(models.Model):
 
     def summary(self) -> str:
         """ "View and pay bills: Off · View and purchase packages: Off", in registry order."""
-        return self._summary(lambda section: section.label)
+        return " · ".join(self.levels_shown())
+
+    def levels_shown(self) -> list[str]:
+        """["View and pay bills: Off", "View and purchase packages: Off"], in registry order."""
+        return self._levels(lambda section: section.label)
 
     def trail_summary(self) -> str:
         """ "Billing: Off · Packages: Off": the summary as the audit trail records it, in the
         tab names, so that a preset of all nine sections fits its 200-character column."""
-        return self._summary(lambda section: section.tab)
+        return " · ".join(self._levels(lambda section: section.tab))
 
     @staticmethod
     def trail_summary_words(value: str) -> str:
@@ -250,9 +254,9 @@ class Preset(models.Model):
             parts.append(f"{labels[tab]}: {level}" if colon and tab in labels else part)
         return " · ".join(parts)
 
-    def _summary(self, name) -> str:
-        return " · ".join(
+    def _levels(self, name) -> list[str]:
+        return [
             f"{name(section)}: {Access(self.values[section.key]).label}"
             for section in SECTIONS
             if section.key in self.values
-        )
+        ]

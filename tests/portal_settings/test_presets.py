@@ -272,7 +272,7 @@ def test_the_list_says_other_sections_are_left_only_when_the_preset_leaves_some_
         for name in ("Minor", "Everything")
     )
     # Minor sets three sections: the others are left as they are. Everything sets them all.
-    assert "other sections left as they are" in minor_row
+    assert "Other sections are left as they are." in minor_row
     assert "left as they are" not in every_row
 
 
@@ -283,7 +283,7 @@ MINOR_IN_LABELS = (
 
 def test_a_presets_levels_read_in_the_sections_labels(admin_http, client_record, minor):
     listed = text(admin_http.get(reverse("portal_settings:presets")))
-    assert MINOR_IN_LABELS in listed
+    assert "View and pay bills: Off" in listed
     settings = text(admin_http.get(reverse("portal_settings:client", args=[client_record.pk])))
     assert f"Minor ({MINOR_IN_LABELS})" in settings
     delete = text(admin_http.get(reverse("portal_settings:preset-delete", args=[minor.pk])))
@@ -320,3 +320,16 @@ def test_the_admin_trail_says_a_saved_presets_levels_in_the_labels(organization,
 
     entry = AuditEntry.objects.get(action=AuditEntry.Action.PRESET_SAVED)
     assert admin.site._registry[AuditEntry].new(entry) == MINOR_IN_LABELS
+
+
+def test_the_preset_list_gives_each_level_its_own_line(admin_http, minor):
+    import re
+
+    page = text(admin_http.get(reverse("portal_settings:presets")))
+    row = next(row for row in page.split("<tr>") if ">Minor</a>" in row)
+    items = [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", row)]
+    assert items == [
+        "View and pay bills: Off",
+        "Schedule appointments: View only",
+        "View and purchase packages: Off",
+    ]
