@@ -333,3 +333,14 @@ def test_the_preset_list_gives_each_level_its_own_line(admin_http, minor):
         "Schedule appointments: View only",
         "View and purchase packages: Off",
     ]
+
+
+def test_apply_a_preset_links_to_the_presets_in_words_that_say_where_it_goes(
+    provider_http, client_record, minor
+):
+    import re
+
+    page = text(provider_http.get(reverse("portal_settings:client", args=[client_record.pk])))
+    block = page.split('class="apply-preset"', 1)[1].split("</section>", 1)[0]
+    links = re.findall(r'<a href="/settings/presets/">(.*?)</a>', block)
+    assert links == ["See every preset's levels"]  # not a bare "Presets" after the sentence
