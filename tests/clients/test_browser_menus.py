@@ -103,3 +103,25 @@ def test_the_practice_menu_s_button_reads_as_a_header_link_not_a_form_field(new_
     summary = page.locator("details.nav-dropdown summary")
     assert summary.evaluate(COLOR) == link_colour
     assert summary.evaluate("s => getComputedStyle(s).borderTopStyle") == "none"
+
+
+def test_the_practice_menu_marks_the_page_it_is_on(new_page):
+    organization = OrganizationFactory(name="Harbor Wellness")
+    provider = MembershipFactory(organization=organization, role="admin").user
+    page = new_page()
+    log_in(page, provider)
+    for url, name in (
+        ("/settings/portal/", "Practice defaults"),
+        ("/settings/portal/family/", "Practice defaults"),
+        ("/settings/presets/new/", "Presets"),
+        ("/reports/portal-settings/", "Portal settings report"),
+        ("/reports/security/", "Security log"),
+        ("/reports/lockouts/", "Sign-in lockouts"),
+        ("/settings/practice/", "Practice settings"),
+    ):
+        page.goto(url)
+        practice = page.locator("details.nav-dropdown")
+        practice.locator("summary").click()
+        current = practice.locator('a[aria-current="page"]')
+        expect(current).to_have_count(1)
+        expect(current).to_have_text(name)
