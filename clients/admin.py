@@ -436,6 +436,7 @@ class MemberInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    view_on_site = False  # admin/r/ is a 404 here (config/urls.py)
     verbose_name = "member"
     verbose_name_plural = "members"
 
@@ -467,6 +468,7 @@ class ClientGroupAdmin(PracticeScopedMixin, admin.ModelAdmin):
     list_filter = [("organization", PracticeScopedRelatedFilter)]
     search_fields = ["name"]
     inlines = [MemberInline]
+    view_on_site = False  # admin/r/ is a 404 here (config/urls.py)
 
     def has_add_permission(self, request):
         # As in the app (Groups > New group): a practice admin's.
@@ -523,6 +525,7 @@ class ClientAdminForm(forms.ModelForm):
 @admin.register(Client)
 class ClientAdmin(PracticeScopedMixin, admin.ModelAdmin):
     form = ClientAdminForm
+    view_on_site = False  # admin/r/ is a 404 here (config/urls.py)
     list_display = [
         "__str__",
         "email",

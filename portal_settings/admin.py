@@ -20,7 +20,7 @@ from clients.admin import (
 )
 from clients.models import ClientGroup, Organization
 from portal_settings.admin_inlines import PortalSettingsInline, SettingsInlineSaveMixin
-from portal_settings.models import Preset
+from portal_settings.models import PRESET_ACTIONS, Preset
 from portal_settings.resolver import trail_value_label
 from portal_settings.sections import BY_KEY, SECTIONS
 from portal_settings.services import STALE_PRESET_WORDS, preset_delete, preset_save
@@ -122,11 +122,18 @@ class AuditEntryAdmin(PracticeScopedMixin, admin.ModelAdmin):
 
     @admin.display(description="Old value", ordering="old_value")
     def old(self, entry):
-        return trail_value_label(entry.level, entry.old_value) if entry.section else entry.old_value
+        return self._value(entry, entry.old_value)
 
     @admin.display(description="New value", ordering="new_value")
     def new(self, entry):
-        return trail_value_label(entry.level, entry.new_value) if entry.section else entry.new_value
+        return self._value(entry, entry.new_value)
+
+    def _value(self, entry, value):
+        if entry.section:
+            return trail_value_label(entry.level, value)
+        if entry.action in PRESET_ACTIONS:
+            return Preset.trail_summary_words(value)
+        return value
 
     def has_add_permission(self, request):
         return False

@@ -193,6 +193,7 @@ class PortalSettingsInline(admin.StackedInline):
     can_delete = False
     verbose_name = "Client Portal Settings"
     verbose_name_plural = "Client Portal Settings"
+    template = "admin/portal_settings/settings_inline.html"  # headed once
     fieldsets = [
         (None, {"fields": ["shown_version", *(field_name(s, CLIENTS) for s in SECTIONS)]}),
         (

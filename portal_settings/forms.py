@@ -2,7 +2,7 @@
 
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.http import QueryDict
@@ -42,6 +42,18 @@ def _dated_field_known(name: str) -> bool:
 
 class SettingsInputError(ValueError):
     """The post is not a settings form: refused with 400, nothing saved."""
+
+
+class DatedInputError(SettingsInputError):
+    """A row's dates refused (passed, the wrong way round, without a level): nothing saved,
+    and the page shows the form again as the provider left it. `kept` is the rest of the post
+    as read (its dated values aside), `typed` each row's dates as typed."""
+
+    def __init__(self, message: str, *, section: str):
+        super().__init__(message)
+        self.section = section
+        self.kept: SettingsSubmission | None = None
+        self.typed: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -123,15 +135,28 @@ def parse_settings_post(
             changes[section.key] = chosen
     reason = _single(post, "reason") if "reason" in post else ""
     reason_other = _single(post, "reason_other") if "reason_other" in post else ""
-    dated = _parse_dated(post, own_schedule, time_zone) if own_schedule is not None else {}
-    return SettingsSubmission(
-        changes=changes,
-        version=version,
-        note=note,
-        reason=reason,
-        reason_other=reason_other,
-        dated=dated,
+    submission = SettingsSubmission(
+        changes=changes, version=version, note=note, reason=reason, reason_other=reason_other
     )
+    if own_schedule is None:
+        return replace(submission, dated={})
+    try:
+        dated = _parse_dated(post, own_schedule, time_zone)
+    except DatedInputError as exc:
+        exc.kept = replace(submission, dated={})
+        exc.typed = typed_dates(post)
+        raise
+    return replace(submission, dated=dated)
+
+
+def typed_dates(post: QueryDict) -> dict[str, dict[str, str]]:
+    """Each row's dates as posted, to show again: {key: {"level": …, "from": …, "until": …}}."""
+    typed = {}
+    for section in SECTIONS:
+        names = {part: dated_field(section, part) for part in DATED_PARTS}
+        if any(name in post for name in names.values()):
+            typed[section.key] = {part: post.get(name, "") for part, name in names.items()}
+    return typed
 
 
 def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: str) -> dict:
@@ -177,7 +202,7 @@ def _parse_dated(post: QueryDict, own_schedule: Mapping[str, dict], time_zone: s
                 section=section, level=level, start=start_at, end=end_at, now=now
             )
         except ScheduleInputError as exc:
-            raise SettingsInputError(str(exc)) from exc
+            raise DatedInputError(str(exc), section=section.key) from exc
     return dated
 
 

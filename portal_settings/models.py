@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from audit.models import Level
+from audit.models import AuditEntry, Level
 from clients.models import Client, ClientGroup, FamilyLink, Organization
 from clients.validators import validate_single_line
 from portal_settings.levels import Access
@@ -182,6 +182,10 @@ def validate_preset_values(values) -> None:
             raise ValidationError(f"“{section.label}” can be {choices}; {value!r} is not one.")
 
 
+# The trail entries whose values are a preset's trail_summary.
+PRESET_ACTIONS = (AuditEntry.Action.PRESET_SAVED, AuditEntry.Action.PRESET_DELETED)
+
+
 class Preset(models.Model):
     """A named set of section levels a practice applies to a client, a group or its defaults.
 
@@ -227,9 +231,32 @@ class Preset(models.Model):
         return any(section.key not in self.values for section in SECTIONS)
 
     def summary(self) -> str:
-        """ "Billing: Off · Packages: Off", in registry order."""
-        return " · ".join(
-            f"{section.tab}: {Access(self.values[section.key]).label}"
+        """ "View and pay bills: Off · View and purchase packages: Off", in registry order."""
+        return " · ".join(self.levels_shown())
+
+    def levels_shown(self) -> list[str]:
+        """["View and pay bills: Off", "View and purchase packages: Off"], in registry order."""
+        return self._levels(lambda section: section.label)
+
+    def trail_summary(self) -> str:
+        """ "Billing: Off · Packages: Off": the summary as the audit trail records it, in the
+        tab names, so that a preset of all nine sections fits its 200-character column."""
+        return " · ".join(self._levels(lambda section: section.tab))
+
+    @staticmethod
+    def trail_summary_words(value: str) -> str:
+        """A trail_summary read back in the sections' labels, for the History; a part it does
+        not know (an older or cut-off value) is left as it is."""
+        labels = {section.tab: section.label for section in SECTIONS}
+        parts = []
+        for part in value.split(" · "):
+            tab, colon, level = part.partition(": ")
+            parts.append(f"{labels[tab]}: {level}" if colon and tab in labels else part)
+        return " · ".join(parts)
+
+    def _levels(self, name) -> list[str]:
+        return [
+            f"{name(section)}: {Access(self.values[section.key]).label}"
             for section in SECTIONS
             if section.key in self.values
-        )
+        ]

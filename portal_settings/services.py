@@ -466,7 +466,7 @@ def preset_save(
         preset = Preset.objects.select_for_update().filter(pk=preset.pk).first()
         if preset is None or preset.version_token() != shown_version:
             raise StalePresetError
-    old_summary = preset.summary() if preset is not None else ""
+    old_summary = preset.trail_summary() if preset is not None else ""
     preset = preset or Preset(organization=organization)
     preset.name = name.strip()
     preset.values = {key: Access(value).value for key, value in values.items() if value}
@@ -477,7 +477,7 @@ def preset_save(
         organization=organization,
         action=AuditEntry.Action.PRESET_SAVED,
         old_value=old_summary[:200],
-        new_value=preset.summary()[:200],
+        new_value=preset.trail_summary()[:200],
         note=f"preset: {preset.name}",
     )
     return preset
@@ -494,7 +494,7 @@ def preset_delete(*, actor, organization, preset) -> None:
         actor=actor,
         organization=organization,
         action=AuditEntry.Action.PRESET_DELETED,
-        old_value=preset.summary()[:200],
+        old_value=preset.trail_summary()[:200],
         new_value="deleted",
         note=f"preset: {preset.name}",
     )

@@ -28,6 +28,7 @@ from portal_settings.enforcement import PREVIEW_SESSION_KEY
 from portal_settings.forms import (
     INHERIT,
     NO_DATED_VALUE,
+    DatedInputError,
     PresetForm,
     SettingsInputError,
     dated_field,
@@ -59,10 +60,11 @@ KEPT_REASON = "portal_settings.kept_reason"
 REPORT_PER_PAGE = 50
 
 
-def _rows(target: Target, kept=None):
+def _rows(target: Target, kept=None, *, typed=None, refused_dates=None):
     """One row per section: its effective value and source, and its choices (the inherited
     value first, then the levels the section offers), the stored one selected, or the one the
-    provider chose in `kept` (a SAVE refused for want of a reason, shown again)."""
+    provider chose in `kept` (a refused SAVE, shown again); a row's dates as `typed` where a
+    SAVE refused dates, `refused_dates` the row whose dates were refused."""
     inherited = target.inherited()
     own = target.own_values()
     chosen = kept.changes if kept is not None else {}
@@ -86,7 +88,14 @@ def _rows(target: Target, kept=None):
                     {"value": value, "label": label, "selected": value == selected}
                     for value, label in choices
                 ],
-                "dated": _dated_row(resolution.section, schedule, now, kept=kept_dated)
+                "dated": _dated_row(
+                    resolution.section,
+                    schedule,
+                    now,
+                    kept=kept_dated,
+                    typed=(typed or {}).get(key),
+                    refused=key == refused_dates,
+                )
                 if schedule is not None
                 else None,
             }
@@ -102,9 +111,10 @@ def _local_input(moment) -> str:
     return local.strftime("%Y-%m-%dT%H:%M" + (":%S" if local.second else ""))
 
 
-def _dated_row(section, schedule: dict, now, *, kept=None) -> dict:
+def _dated_row(section, schedule: dict, now, *, kept=None, typed=None, refused=False) -> dict:
     """A row's "Dates" controls: its dated value as stored, and where it stands now; or the
-    one the provider chose in `kept` (a SAVE refused for want of a reason, shown again)."""
+    one the provider chose in `kept` (a SAVE refused for want of a reason, shown again); or,
+    where a SAVE refused dates, what the provider typed (`typed`, open; `refused`, marked)."""
     entry = schedule.get(section.key)
     dated = dated_from_json(entry) if entry else None
     status = ""
@@ -120,8 +130,21 @@ def _dated_row(section, schedule: dict, now, *, kept=None) -> dict:
     levels = [(NO_DATED_VALUE, "No dates")]
     levels += [(level.value, level.label) for level in section.levels]
     chosen = dated.access.value if dated else NO_DATED_VALUE
+    from_value = _local_input(dated.start) if dated else ""
+    until_value = _local_input(dated.end) if dated else ""
+    if typed is not None:
+        level = typed["level"].strip().lower()
+        if (level, typed["from"].strip(), typed["until"].strip()) != (
+            chosen,
+            from_value,
+            until_value,
+        ):
+            status, chosen = "", level  # not saved: no status
+            from_value, until_value = typed["from"], typed["until"]
     return {
         "entry": dated,
+        "open": dated is not None or refused or any((chosen, from_value, until_value)),
+        "refused": refused,
         "status": status,
         "level_field": dated_field(section, "level"),
         "from_field": dated_field(section, "from"),
@@ -129,8 +152,8 @@ def _dated_row(section, schedule: dict, now, *, kept=None) -> dict:
         "levels": [
             {"value": value, "label": label, "selected": value == chosen} for value, label in levels
         ],
-        "from_value": _local_input(dated.start) if dated else "",
-        "until_value": _local_input(dated.end) if dated else "",
+        "from_value": from_value,
+        "until_value": until_value,
     }
 
 
@@ -199,6 +222,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
     changes = None
     error = None
     kept = None
+    typed, refused_dates = None, None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Only a practice admin can change the practice defaults.")
@@ -223,6 +247,11 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             # Shown again with the provider's choices, so a reason and SAVE saves them.
             error, status, kept = f"{exc} Nothing was saved.", 400, submission
             context["settings_hidden_sections"] = exc.sections
+        except DatedInputError as exc:
+            # Shown again as the provider left it, the refused dates as typed, to correct.
+            error, status, kept, typed = f"{exc} Nothing was saved.", 400, exc.kept, exc.typed
+            refused_dates = exc.section
+            context["chosen_reason"], context["chosen_other"] = kept.reason, kept.reason_other
         except (SettingsInputError, SettingsValueError) as exc:
             error, status = f"{exc} Nothing was saved.", 400
         except StaleSettingsError:
@@ -260,7 +289,7 @@ def _settings_page(request, *, target: Target, can_edit: bool, context: dict):
             "target": target,
             "level": target.level,
             "for_family": target.for_family,
-            "rows": _rows(target, kept),
+            "rows": _rows(target, kept, typed=typed, refused_dates=refused_dates),
             "note": kept.note if kept is not None else "",
             "version": target.version_token(),
             "can_edit": can_edit,

@@ -1,5 +1,6 @@
 from django import template
 
+from portal_settings.models import PRESET_ACTIONS, Preset
 from portal_settings.resolver import (
     clients_with_settings,
     effective_settings_for_client,
@@ -29,6 +30,8 @@ def trail_value(value: str, entry) -> str:
     """A settings value in the trail, in the settings pages' words ("Set for this client: Off")."""
     if entry.section:
         return trail_value_label(entry.level, value)
+    if entry.action in PRESET_ACTIONS and value not in VALUE_LABELS:
+        return Preset.trail_summary_words(value) or "—"
     return audit_value(value)
 
 

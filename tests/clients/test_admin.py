@@ -187,3 +187,33 @@ def test_favicon_ico_leads_to_the_icon_every_page_links(client, provider_http):
     assert response.url == "/static/favicon.svg"
     page = provider_http.get(reverse("clients:list")).content.decode()
     assert '<link rel="icon" href="/static/favicon.svg"' in page
+
+
+def test_no_admin_page_offers_a_view_on_site_link():
+    # "View on site" goes through admin/r/, which is a 404 here (config/urls.py): the link
+    # would lead nowhere. Every model with a page of its own in the app says so.
+    offering = [
+        type(model_admin).__name__
+        for model, model_admin in admin.site._registry.items()
+        if hasattr(model, "get_absolute_url") and model_admin.view_on_site is not False
+    ] + [
+        inline.__name__
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+        if hasattr(inline.model, "get_absolute_url") and inline.view_on_site is not False
+    ]
+    assert offering == []
+
+
+def test_the_group_and_client_change_pages_show_no_view_on_site_link(superuser, client_record):
+    http = signed_in(superuser)
+    group = ClientGroupFactory(organization=client_record.organization)
+    client_record.group = group  # a member, so the group's page lists them inline
+    client_record.save()
+    for url in (
+        reverse("admin:clients_client_change", args=[client_record.pk]),
+        reverse("admin:clients_clientgroup_change", args=[group.pk]),
+    ):
+        page = http.get(url)
+        assert page.status_code == 200
+        assert "View on site" not in page.content.decode()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser import assert_accessible_at_both_widths, log_in
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory
+from tests.phone import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +66,62 @@ def test_every_actions_menu_item_is_legible_and_escape_closes_the_menus(new_page
     expect(practice.get_by_role("link", name="Practice defaults")).to_be_hidden()
     expect(practice.locator("summary")).to_be_focused()
     expect(practice).not_to_have_attribute("open", re.compile(".*"))
+
+
+COLOR = "element => getComputedStyle(element).color"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_practice_menu_s_items_are_coloured_as_the_header_s_links(new_page, width):
+    organization = OrganizationFactory(name="Harbor Wellness")
+    provider = MembershipFactory(organization=organization, role="admin").user
+    page = new_page(width=width, height=900)
+    log_in(page, provider)
+    page.goto("/groups/")  # a page the Practice menu does not hold, so no item is current
+    open_menu(page)
+    header = page.locator("header.app-header")
+    link_colour = header.get_by_role("link", name="Schedule").evaluate(COLOR)
+    practice = page.locator("details.nav-dropdown")
+    practice.locator("summary").click()
+    items = practice.get_by_role("link").all()
+    assert len(items) == 6
+    for item in items:
+        assert item.evaluate(COLOR) == link_colour, item.inner_text()
+        assert item.evaluate(CONTRAST) >= 4.5, item.inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_practice_menu_s_button_reads_as_a_header_link_not_a_form_field(new_page, width):
+    organization = OrganizationFactory(name="Harbor Wellness")
+    provider = MembershipFactory(organization=organization, role="admin").user
+    page = new_page(width=width, height=900)
+    log_in(page, provider)
+    page.goto("/groups/")
+    open_menu(page)
+    header = page.locator("header.app-header")
+    link_colour = header.get_by_role("link", name="Schedule").evaluate(COLOR)
+    summary = page.locator("details.nav-dropdown summary")
+    assert summary.evaluate(COLOR) == link_colour
+    assert summary.evaluate("s => getComputedStyle(s).borderTopStyle") == "none"
+
+
+def test_the_practice_menu_marks_the_page_it_is_on(new_page):
+    organization = OrganizationFactory(name="Harbor Wellness")
+    provider = MembershipFactory(organization=organization, role="admin").user
+    page = new_page()
+    log_in(page, provider)
+    for url, name in (
+        ("/settings/portal/", "Practice defaults"),
+        ("/settings/portal/family/", "Practice defaults"),
+        ("/settings/presets/new/", "Presets"),
+        ("/reports/portal-settings/", "Portal settings report"),
+        ("/reports/security/", "Security log"),
+        ("/reports/lockouts/", "Sign-in lockouts"),
+        ("/settings/practice/", "Practice settings"),
+    ):
+        page.goto(url)
+        practice = page.locator("details.nav-dropdown")
+        practice.locator("summary").click()
+        current = practice.locator('a[aria-current="page"]')
+        expect(current).to_have_count(1)
+        expect(current).to_have_text(name)

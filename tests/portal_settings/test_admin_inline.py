@@ -202,3 +202,27 @@ def test_a_crafted_reason_is_refused_in_the_products_words(superuser, group):
     )
     assert "Select a valid choice" not in body
     assert not PortalSettings.objects.filter(group=group).exists()
+
+
+@pytest.mark.parametrize("saved_before", [False, True])
+def test_the_settings_block_is_headed_once_not_again_with_its_own_name(
+    superuser, group, organization, saved_before
+):
+    import re
+
+    if saved_before:
+        PortalSettings.objects.create(group=group, values={"billing": "off"})
+        PortalSettings.objects.create(organization=organization, values={"goals": "off"})
+    http = signed_in(superuser)
+    for url in (
+        reverse("admin:clients_clientgroup_change", args=[group.pk]),
+        reverse("admin:clients_organization_change", args=[organization.pk]),
+    ):
+        page = http.get(url).content.decode()
+        headings = [
+            re.sub(r"<[^>]+>|\s+", " ", heading).strip()
+            for heading in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page, flags=re.S)
+        ]
+        assert headings.count("Client Portal Settings") == 1, headings
+        # Not "Client Portal Settings: Portal settings of Teens" (or "…: #1") under it.
+        assert not [h for h in headings if h.startswith("Client Portal Settings:")], headings

@@ -41,12 +41,15 @@ def test_billing_off_until_a_date_is_set_shown_and_enforced(new_page):
     expect(refusal).to_contain_text("Until must be after From")
     expect(refusal).to_contain_text("Nothing was saved.")
     expect(refusal).to_be_focused()
+    # The refused dates are still there as typed, their row open, to correct.
+    row = page.locator(".setting-row").filter(has_text="View and pay bills")
+    expect(row.get_by_label("View and pay bills, Level")).to_have_value("off")
+    expect(page.locator("#dated-billing-from")).to_have_value("2031-03-02T09:00")
+    expect(page.locator("#dated-billing-until")).to_have_value("2031-03-01T09:00")
+    expect(page.locator("#dated-billing-until")).to_be_visible()
+    expect(page.locator("#dated-billing-until")).to_have_attribute("aria-invalid", "true")
     assert_accessible_at_both_widths(page, screenshot="settings-dated-refused")
 
-    row = page.locator(".setting-row").filter(has_text="View and pay bills")
-    if not row.get_by_label("View and pay bills, Level").is_visible():
-        row.locator("summary").click()
-    row.get_by_label("View and pay bills, Level").select_option("off")
     page.locator("#dated-billing-from").fill("")
     page.locator("#dated-billing-until").fill(local_until.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="SAVE").click()

@@ -32,7 +32,7 @@ def test_create_a_preset_and_apply_it_to_a_client_with_a_reason(new_page):
     page.goto(f"/clients/{client.pk}/settings/portal/")
     block = page.locator(".apply-preset")
     block.get_by_label("Preset").select_option(
-        label="Billing only (Billing: Full · Documents: Off)"
+        label="Billing only (View and pay bills: Full · View and upload documents: Off)"
     )
     block.get_by_role("button", name="Apply preset").click()
     expect(
@@ -42,7 +42,7 @@ def test_create_a_preset_and_apply_it_to_a_client_with_a_reason(new_page):
 
     block = page.locator(".apply-preset")
     block.get_by_label("Preset").select_option(
-        label="Billing only (Billing: Full · Documents: Off)"
+        label="Billing only (View and pay bills: Full · View and upload documents: Off)"
     )
     block.get_by_label("The client's request").check()
     block.get_by_role("button", name="Apply preset").click()

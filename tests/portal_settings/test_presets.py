@@ -272,5 +272,75 @@ def test_the_list_says_other_sections_are_left_only_when_the_preset_leaves_some_
         for name in ("Minor", "Everything")
     )
     # Minor sets three sections: the others are left as they are. Everything sets them all.
-    assert "other sections left as they are" in minor_row
+    assert "Other sections are left as they are." in minor_row
     assert "left as they are" not in every_row
+
+
+MINOR_IN_LABELS = (
+    "View and pay bills: Off · Schedule appointments: View only · View and purchase packages: Off"
+)
+
+
+def test_a_presets_levels_read_in_the_sections_labels(admin_http, client_record, minor):
+    listed = text(admin_http.get(reverse("portal_settings:presets")))
+    assert "View and pay bills: Off" in listed
+    settings = text(admin_http.get(reverse("portal_settings:client", args=[client_record.pk])))
+    assert f"Minor ({MINOR_IN_LABELS})" in settings
+    delete = text(admin_http.get(reverse("portal_settings:preset-delete", args=[minor.pk])))
+    assert MINOR_IN_LABELS in delete
+    assert "Billing: Off" not in listed + settings + delete
+
+
+def test_the_trail_keeps_a_full_presets_levels_whole(practice_admin, organization):
+    # The trail's value column holds 200 characters: a preset of every section is recorded
+    # whole in the tab names, not cut off.
+    from portal_settings.sections import SECTIONS
+
+    every = {section.key: section.levels[-1].value for section in SECTIONS}
+    preset_save(actor=practice_admin, organization=organization, name="All", values=every)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.PRESET_SAVED)
+    assert entry.new_value.endswith("Packages: Off")
+    assert entry.new_value.count(" · ") == len(SECTIONS) - 1
+
+
+def test_the_history_says_a_saved_or_deleted_presets_levels_in_the_labels(
+    admin_http, practice_admin, organization, minor
+):
+    from portal_settings.services import preset_delete
+
+    preset_delete(actor=practice_admin, organization=organization, preset=minor)
+    page = text(admin_http.get(reverse("portal_settings:organization")))
+    assert f"— → {MINOR_IN_LABELS}" in page  # saved
+    assert f"{MINOR_IN_LABELS} → deleted" in page
+    assert "Billing: Off" not in page
+
+
+def test_the_admin_trail_says_a_saved_presets_levels_in_the_labels(organization, minor):
+    from django.contrib import admin
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.PRESET_SAVED)
+    assert admin.site._registry[AuditEntry].new(entry) == MINOR_IN_LABELS
+
+
+def test_the_preset_list_gives_each_level_its_own_line(admin_http, minor):
+    import re
+
+    page = text(admin_http.get(reverse("portal_settings:presets")))
+    row = next(row for row in page.split("<tr>") if ">Minor</a>" in row)
+    items = [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", row)]
+    assert items == [
+        "View and pay bills: Off",
+        "Schedule appointments: View only",
+        "View and purchase packages: Off",
+    ]
+
+
+def test_apply_a_preset_links_to_the_presets_in_words_that_say_where_it_goes(
+    provider_http, client_record, minor
+):
+    import re
+
+    page = text(provider_http.get(reverse("portal_settings:client", args=[client_record.pk])))
+    block = page.split('class="apply-preset"', 1)[1].split("</section>", 1)[0]
+    links = re.findall(r'<a href="/settings/presets/">(.*?)</a>', block)
+    assert links == ["See every preset's levels"]  # not a bare "Presets" after the sentence

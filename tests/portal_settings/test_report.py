@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -116,3 +117,11 @@ def test_the_report_costs_a_constant_number_of_queries(
     # their family members
     with django_assert_num_queries(8):
         assert admin_http.get(reverse("portal_settings:report")).status_code == 200
+
+
+def test_the_page_s_columns_are_headed_with_the_sections_labels(admin_http, organization):
+    make(organization, "Alpha")
+    page = admin_http.get(reverse("portal_settings:report")).content.decode()
+    head = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    headers = re.findall(r'<th scope="col">(.*?)</th>', head)
+    assert headers == ["Client", *(section.label for section in SECTIONS)]
